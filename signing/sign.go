@@ -1,0 +1,361 @@
+// PDF signing: an approval signature (adbe.pkcs7.detached, SHA-256) with a visible stamp at the top-left of page 1.
+package signing
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/digitorus/pdf"
+	"github.com/digitorus/pdfsign/sign"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Sign returns pdf with one more approval signature appended as an incremental update, so earlier
+// signatures stay valid. The certificate is checked first (CheckCertificate at opt.Now against opt.Roots);
+// a failed check is returned as is and nothing is signed. The stamp shows app at the top-left of page 1.
+// Sign never modifies pdf and returns nil bytes on any error.
+func Sign(ctx context.Context, pdfIn []byte, id Identity, app Appearance, opt Options) (out []byte, err error) {
+	if id == nil {
+		return nil, ErrNoCertificate
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	cert := id.Certificate()
+	chain := id.Chain()
+	if err := CheckCertificate(cert, chain, opt.Roots, now); err != nil {
+		return nil, err
+	}
+	if app.SignerName == "" {
+		app.SignerName = cert.Subject.CommonName
+	}
+	if app.ScanTime.IsZero() {
+		app.ScanTime = now
+	}
+
+	// pdfsign and the PDF reader panic on some malformed files: turn that into ErrInvalidPDF.
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%w: %v", ErrInvalidPDF, r)
+		}
+	}()
+
+	in := bytes.Clone(pdfIn) // the caller's slice is never touched, even by a faulty library
+	rdr, err := openPDF(in)
+	if err != nil {
+		return nil, err
+	}
+	// pdfsign adds /Version /1.5 to the new catalog when the header is older, and also copies the
+	// catalog's own /Version: a second signature would write the key twice. Tell it the real version.
+	if v := rdr.Trailer().Key("Root").Key("Version").Name(); v > rdr.PDFVersion && len(v) == 3 {
+		rdr.PDFVersion = v
+	}
+	geo, err := firstPageGeometry(rdr)
+	if err != nil {
+		return nil, err
+	}
+	rect, turns := placeStamp(geo, AppearanceWidthMM, app.heightMM(), AppearanceMarginMM)
+	wmm, hmm := (rect[2]-rect[0])/mmPt, (rect[3]-rect[1])/mmPt
+	if turns%2 == 1 {
+		wmm, hmm = hmm, wmm
+	}
+	img, err := app.Render(wmm, hmm)
+	if err != nil {
+		return nil, err
+	}
+	pngBytes, err := encodePNG(rotateCCW(img, turns))
+	if err != nil {
+		return nil, err
+	}
+
+	reason := opt.Reason
+	if app.Training {
+		reason = strings.TrimSpace(TrainingMark + " " + reason)
+	}
+	signer := &guardedSigner{ctx: ctx, inner: id}
+	sd := sign.SignData{
+		Signature: sign.SignDataSignature{
+			CertType: sign.ApprovalSignature,
+			Info: sign.SignDataSignatureInfo{
+				Name:        pdfText(app.SignerName),
+				Location:    pdfText(opt.Location),
+				Reason:      pdfText(reason),
+				ContactInfo: pdfText(opt.Contact),
+				Date:        now,
+			},
+		},
+		Signer:            signer,
+		DigestAlgorithm:   crypto.SHA256,
+		Certificate:       sizingCertificate(cert, len(chain) > 0),
+		CertificateChains: [][]*x509.Certificate{append([]*x509.Certificate{cert}, chain...)},
+		Appearance: sign.Appearance{
+			Visible:     true,
+			Page:        1,
+			LowerLeftX:  rect[0],
+			LowerLeftY:  rect[1],
+			UpperRightX: rect[2],
+			UpperRightY: rect[3],
+			Image:       pngBytes,
+		},
+	}
+	var tsa *tsaProxy
+	if opt.TSAURL != "" {
+		tsa, err = startTSAProxy(ctx, opt.TSAURL)
+		if err != nil {
+			return nil, err
+		}
+		defer tsa.stop()
+		sd.TSA = sign.TSA{URL: tsa.url}
+	}
+
+	var buf bytes.Buffer
+	if err := sign.Sign(bytes.NewReader(in), &buf, rdr, int64(len(in)), sd); err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case tsa != nil && tsa.failed() != nil:
+			return nil, fmt.Errorf("%w: %w", ErrTimestamp, tsa.failed())
+		case signer.err != nil:
+			return nil, fmt.Errorf("%w: %w", ErrSignFailed, signer.err)
+		}
+		return nil, fmt.Errorf("%w: %w", ErrSignFailed, err)
+	}
+	if signer.calls != 1 {
+		// pdfsign re-runs itself when its placeholder was too small and then writes a broken xref.
+		return nil, fmt.Errorf("%w: signature placeholder too small (%d signing operations)", ErrSignFailed, signer.calls)
+	}
+	out = buf.Bytes()
+	if !bytes.HasPrefix(out, pdfIn) {
+		return nil, fmt.Errorf("%w: the output is not an incremental update of the input", ErrSignFailed)
+	}
+	if err := checkOwnSignature(out); err != nil {
+		return nil, fmt.Errorf("%w: self-check of the new signature failed: %w", ErrSignFailed, err)
+	}
+	return out, nil
+}
+
+// guardedSigner refuses to sign once ctx is done and counts the signing operations.
+type guardedSigner struct {
+	ctx   context.Context
+	inner crypto.Signer
+	calls int
+	err   error
+}
+
+func (g *guardedSigner) Public() crypto.PublicKey { return g.inner.Public() }
+
+func (g *guardedSigner) Sign(rand io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if err := g.ctx.Err(); err != nil {
+		g.err = err
+		return nil, err
+	}
+	g.calls++
+	sig, err := g.inner.Sign(rand, digest, opts)
+	if err != nil {
+		g.err = err
+	}
+	return sig, err
+}
+
+// sizingCertificate works around pdfsign's placeholder estimate, which forgets the signature value
+// for SHA-256 certificates (a switch without fallthrough), so RSA 3072/4096 signatures overflow it.
+// The estimate reads only Certificate.RawIssuer and Certificate.SignatureAlgorithm; the CMS is built
+// from Raw, SerialNumber and, when a chain is given, the issuer's RawSubject. So with a chain we pad
+// RawIssuer; without one we name an algorithm whose estimate adds 512 bytes.
+func sizingCertificate(cert *x509.Certificate, hasChain bool) *x509.Certificate {
+	c := *cert
+	if hasChain {
+		c.RawIssuer = append(bytes.Clone(cert.RawIssuer), make([]byte, 640)...)
+	} else {
+		c.SignatureAlgorithm = x509.ECDSAWithSHA512 // "ECDSA-SHA512" is the case that adds 512 bytes
+	}
+	return &c
+}
+
+// openPDF parses data with the reader pdfsign uses.
+func openPDF(data []byte) (*pdf.Reader, error) {
+	if len(data) < 8 || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		return nil, fmt.Errorf("%w: no %%PDF- header", ErrInvalidPDF)
+	}
+	rdr, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidPDF, err)
+	}
+	if !rdr.Trailer().Key("Encrypt").IsNull() {
+		return nil, fmt.Errorf("%w: the PDF is encrypted; save it without a password first", ErrInvalidPDF)
+	}
+	if rdr.Trailer().Key("Root").Key("Pages").IsNull() {
+		return nil, fmt.Errorf("%w: no page tree", ErrInvalidPDF)
+	}
+	return rdr, nil
+}
+
+// pageGeometry is page 1's visible box in default user space and its /Rotate.
+type pageGeometry struct {
+	box    [4]float64 // llx, lly, urx, ury
+	rotate int        // 0, 90, 180, 270
+}
+
+const mmPt = 72 / 25.4
+
+// firstPageGeometry finds page 1 and its inherited MediaBox, CropBox and Rotate.
+func firstPageGeometry(rdr *pdf.Reader) (pageGeometry, error) {
+	node := rdr.Trailer().Key("Root").Key("Pages")
+	var media, crop pdf.Value
+	rotate := int64(0)
+	inherit := func(n pdf.Value) {
+		if v := n.Key("MediaBox"); v.Kind() == pdf.Array {
+			media = v
+		}
+		if v := n.Key("CropBox"); v.Kind() == pdf.Array {
+			crop = v
+		}
+		if v := n.Key("Rotate"); v.Kind() == pdf.Integer {
+			rotate = v.Int64()
+		}
+	}
+	for depth := 0; ; depth++ {
+		if depth > 64 || node.IsNull() {
+			return pageGeometry{}, fmt.Errorf("%w: page 1 not found", ErrInvalidPDF)
+		}
+		inherit(node)
+		if node.Key("Type").Name() == "Page" || node.Key("Kids").IsNull() {
+			break
+		}
+		if node.Key("Kids").Len() == 0 {
+			return pageGeometry{}, fmt.Errorf("%w: the document has no pages", ErrInvalidPDF)
+		}
+		node = node.Key("Kids").Index(0)
+	}
+	box, ok := readBox(media)
+	if !ok {
+		box = [4]float64{0, 0, 595.28, 841.89} // A4, the default when MediaBox is missing or broken
+	}
+	if c, ok := readBox(crop); ok {
+		// The visible region is the CropBox clipped to the MediaBox.
+		c = [4]float64{math.Max(c[0], box[0]), math.Max(c[1], box[1]), math.Min(c[2], box[2]), math.Min(c[3], box[3])}
+		if c[2]-c[0] > 1 && c[3]-c[1] > 1 {
+			box = c
+		}
+	}
+	r := int(((rotate % 360) + 360) % 360)
+	if r%90 != 0 {
+		r = 0
+	}
+	return pageGeometry{box: box, rotate: r}, nil
+}
+
+func readBox(v pdf.Value) ([4]float64, bool) {
+	if v.Kind() != pdf.Array || v.Len() != 4 {
+		return [4]float64{}, false
+	}
+	var b [4]float64
+	for i := range 4 {
+		k := v.Index(i).Kind()
+		if k != pdf.Integer && k != pdf.Real {
+			return b, false
+		}
+		b[i] = v.Index(i).Float64()
+		if math.IsNaN(b[i]) || math.IsInf(b[i], 0) {
+			return b, false
+		}
+	}
+	b = [4]float64{math.Min(b[0], b[2]), math.Min(b[1], b[3]), math.Max(b[0], b[2]), math.Max(b[1], b[3])}
+	return b, b[2]-b[0] > 1 && b[3]-b[1] > 1
+}
+
+// placeStamp returns the widget rectangle (in unrotated page space) that appears at the visual top-left
+// of the page once /Rotate is applied, and how many quarter turns counter-clockwise the upright stamp
+// picture needs so it reads upright on screen. The stamp shrinks to fit small pages.
+func placeStamp(g pageGeometry, wmm, hmm, marginMM float64) ([4]float64, int) {
+	x0, y0, x1, y1 := g.box[0], g.box[1], g.box[2], g.box[3]
+	visW, visH := x1-x0, y1-y0
+	if g.rotate == 90 || g.rotate == 270 {
+		visW, visH = visH, visW
+	}
+	m := math.Min(marginMM*mmPt, math.Min(visW, visH)*0.05)
+	w := math.Min(wmm*mmPt, visW-2*m)
+	h := math.Min(hmm*mmPt, visH-2*m)
+	if s := math.Min(w/(wmm*mmPt), h/(hmm*mmPt)); s < 1 { // keep the aspect ratio
+		w, h = wmm*mmPt*s, hmm*mmPt*s
+	}
+	switch g.rotate {
+	case 90:
+		return [4]float64{x0 + m, y0 + m, x0 + m + h, y0 + m + w}, 1
+	case 180:
+		return [4]float64{x1 - m - w, y0 + m, x1 - m, y0 + m + h}, 2
+	case 270:
+		return [4]float64{x1 - m - h, y1 - m - w, x1 - m, y1 - m}, 3
+	default:
+		return [4]float64{x0 + m, y1 - m - h, x0 + m + w, y1 - m}, 0
+	}
+}
+
+// pdfText makes s safe for pdfsign's string writer, which puts UTF-16BE bytes into a literal string
+// without escaping: any code unit holding a byte 0x28 '(', 0x29 ')', 0x5C '\' or 0x0D would end or
+// corrupt the string (Vietnamese "ĩ" is U+0129). Such characters are decomposed (ĩ → i + U+0303,
+// canonically equivalent) or replaced by look-alikes.
+func pdfText(s string) string {
+	s = norm.NFC.String(s)
+	ascii := true
+	for _, r := range s {
+		if r >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s // pdfsign escapes ASCII strings itself
+	}
+	bad := func(r rune) bool {
+		for _, u := range utf16.Encode([]rune{r}) {
+			for _, b := range []byte{byte(u >> 8), byte(u)} {
+				if b == 0x28 || b == 0x29 || b == 0x5C || b == 0x0D {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var sb strings.Builder
+	for _, r := range s {
+		if !bad(r) {
+			sb.WriteRune(r)
+			continue
+		}
+		switch r {
+		case '(':
+			sb.WriteRune('（')
+		case ')':
+			sb.WriteRune('）')
+		case '\\':
+			sb.WriteRune('／')
+		case '\r':
+			sb.WriteRune(' ')
+		default:
+			dec := norm.NFD.String(string(r))
+			ok := true
+			for _, d := range dec {
+				ok = ok && !bad(d)
+			}
+			if ok {
+				sb.WriteString(dec)
+			} else {
+				sb.WriteRune('?')
+			}
+		}
+	}
+	return sb.String()
+}

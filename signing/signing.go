@@ -1,0 +1,40 @@
+// Package signing defines signing identities, PDF signing with a visible appearance, certificate checks and verification.
+package signing
+
+import (
+	"crypto"
+	"crypto/x509"
+	"time"
+)
+
+// Identity is a private key the officer controls (a USB token, a .p12 file, the training identity)
+// together with its certificate chain.
+type Identity interface {
+	crypto.Signer
+	// Certificate is the signer's own certificate.
+	Certificate() *x509.Certificate
+	// Chain is the issuing chain, signer first excluded, root last when known.
+	Chain() []*x509.Certificate
+	// Label names the identity for the officer (token label / file name / "TRAINING").
+	Label() string
+	// Close releases the token session or key material.
+	Close() error
+}
+
+// Appearance is what the visible signature shows at the top-left of page 1 (Circular 01/2023 Art. 8).
+type Appearance struct {
+	SignerName string    // the digitizing officer's name (default: the certificate's CN)
+	Unit       string    // the receiving unit's name
+	ScanTime   time.Time // when the pages were scanned
+	Training   bool      // prints a TRAINING mark
+}
+
+// Options control the signature dictionary.
+type Options struct {
+	Reason   string
+	Location string
+	Contact  string
+	TSAURL   string         // optional RFC 3161 timestamp authority
+	Roots    *x509.CertPool // trust anchors for the pre-sign chain check; nil: the shipped roots
+	Now      time.Time      // zero: time.Now
+}

@@ -1,0 +1,560 @@
+// Signature verification: digest, certificate chain, timestamps and what changed after each signature.
+package signing
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/digitorus/pdf"
+	"github.com/digitorus/pkcs7"
+	"github.com/digitorus/timestamp"
+
+	_ "crypto/sha1" // hash implementations used by signatures found in the wild
+	_ "crypto/sha256"
+	_ "crypto/sha512"
+)
+
+// Kinds of signature entries in a Report.
+const (
+	KindSignature         = "signature"
+	KindDocumentTimestamp = "document-timestamp"
+)
+
+// What the revisions after a signature do (SignatureReport.LaterChanges).
+const (
+	ChangesNone           = "none"            // the signature covers the whole file
+	ChangesSignaturesOnly = "signatures-only" // later revisions only add signatures, timestamps or validation data (DSS)
+	ChangesAnnotations    = "annotations"     // later revisions add or change annotations or form fields
+	ChangesContent        = "content"         // later revisions change the document's content
+	ChangesUnknown        = "unknown"         // the later revisions could not be analysed
+)
+
+// Where SignatureReport.SigningTime comes from.
+const (
+	TimeFromTimestamp  = "timestamp"        // an RFC 3161 timestamp inside the signature: trustworthy
+	TimeFromSignedAttr = "signed-attribute" // the signer's computer clock, signed
+	TimeFromPDF        = "pdf-dictionary"   // the /M entry, unsigned
+)
+
+// Report is the verification result of a whole document.
+type Report struct {
+	Size       int               `json:"size"`
+	Signatures []SignatureReport `json:"signatures"`
+	HasDSS     bool              `json:"has_dss"` // long-term validation data (/DSS) present
+	Error      string            `json:"error,omitempty"`
+}
+
+// SignatureReport describes one signature or document timestamp.
+type SignatureReport struct {
+	Index     int      `json:"index"` // 1-based, in file order
+	Kind      string   `json:"kind"`  // KindSignature or KindDocumentTimestamp
+	Field     string   `json:"field,omitempty"`
+	SubFilter string   `json:"sub_filter"`
+	ByteRange [4]int64 `json:"byte_range"`
+
+	SignerName string        `json:"signer_name"`
+	Signer     *CertSummary  `json:"signer,omitempty"`
+	Chain      []CertSummary `json:"chain,omitempty"` // signer first, as far as it could be built
+	Trusted    bool          `json:"trusted"`         // the chain reaches the given roots at the signing time
+	TrustError string        `json:"trust_error,omitempty"`
+	// CertValidAtSigning: the signing time lies within the signer certificate's validity.
+	CertValidAtSigning bool `json:"cert_valid_at_signing"`
+
+	SigningTime time.Time `json:"signing_time"`
+	TimeSource  string    `json:"time_source,omitempty"` // TimeFromTimestamp, TimeFromSignedAttr, TimeFromPDF
+	Reason      string    `json:"reason,omitempty"`
+	Location    string    `json:"location,omitempty"`
+	Contact     string    `json:"contact,omitempty"`
+
+	DigestAlgorithm string   `json:"digest_algorithm"`
+	KeyAlgorithm    string   `json:"key_algorithm"`
+	Weak            bool     `json:"weak"`
+	WeakReasons     []string `json:"weak_reasons,omitempty"`
+
+	// DigestValid: the signed bytes hash to the signed digest and the signature value verifies.
+	DigestValid bool   `json:"digest_valid"`
+	Error       string `json:"error,omitempty"`
+
+	CoversWholeDocument bool   `json:"covers_whole_document"`
+	LaterRevisions      int    `json:"later_revisions"`
+	LaterChanges        string `json:"later_changes"`
+
+	Timestamp *TimestampReport `json:"timestamp,omitempty"`
+}
+
+// CertSummary names a certificate for the report.
+type CertSummary struct {
+	Subject   string    `json:"subject"`
+	Issuer    string    `json:"issuer"`
+	Serial    string    `json:"serial"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+}
+
+// TimestampReport describes an RFC 3161 timestamp (inside a signature or a document timestamp).
+type TimestampReport struct {
+	Time      time.Time `json:"time"`
+	Authority string    `json:"authority"`
+	Valid     bool      `json:"valid"`   // the token verifies and its imprint matches
+	Trusted   bool      `json:"trusted"` // the TSA certificate chains to the roots
+	Error     string    `json:"error,omitempty"`
+}
+
+// Intact tells whether the signature's bytes are unchanged and the signature value verifies.
+func (s SignatureReport) Intact() bool { return s.DigestValid }
+
+// Valid tells whether every signature is intact, trusted, and not followed by content changes.
+func (r Report) Valid() bool {
+	if len(r.Signatures) == 0 {
+		return false
+	}
+	for _, s := range r.Signatures {
+		if !s.DigestValid || !s.Trusted || s.LaterChanges == ChangesContent || s.LaterChanges == ChangesUnknown {
+			return false
+		}
+	}
+	return true
+}
+
+// Verify checks every signature and document timestamp in pdfData against roots (nil: the shipped roots).
+// It returns ErrNotSigned when there is none and an ErrInvalidPDF error when the file cannot be read.
+func Verify(pdfData []byte, roots *x509.CertPool) (rep Report, err error) {
+	if roots == nil {
+		roots = ShippedRoots()
+	}
+	rep.Size = len(pdfData)
+	defer func() {
+		if r := recover(); r != nil {
+			rep, err = Report{Size: len(pdfData)}, fmt.Errorf("%w: %v", ErrInvalidPDF, r)
+		}
+	}()
+	rdr, err := openPDF(pdfData)
+	if err != nil {
+		return rep, err
+	}
+	sigs := findSignatures(rdr)
+	if len(sigs) == 0 {
+		return rep, ErrNotSigned
+	}
+	rep.HasDSS = !rdr.Trailer().Key("Root").Key("DSS").IsNull()
+	ends := revisionEnds(pdfData)
+	for i, s := range sigs {
+		sr := inspect(pdfData, s, roots)
+		sr.Index = i + 1
+		if sr.Error == "" || sr.ByteRange[3] > 0 {
+			coverage(pdfData, rdr, &sr, ends)
+		}
+		rep.Signatures = append(rep.Signatures, sr)
+	}
+	return rep, nil
+}
+
+// checkOwnSignature verifies the signature Sign just appended (the one covering the whole file).
+func checkOwnSignature(out []byte) error {
+	rdr, err := openPDF(out)
+	if err != nil {
+		return err
+	}
+	for _, s := range findSignatures(rdr) {
+		if s.br[2]+s.br[3] == int64(len(out)) {
+			sr := inspect(out, s, x509.NewCertPool())
+			if !sr.DigestValid {
+				return errors.New(sr.Error)
+			}
+			return nil
+		}
+	}
+	return errors.New("the new signature was not found")
+}
+
+// sigDict is a signature dictionary found in the document.
+type sigDict struct {
+	field string
+	v     pdf.Value
+	br    [4]int64
+}
+
+// findSignatures collects signature dictionaries from the AcroForm fields and, for files whose
+// form is damaged, from every object; sorted by where their signed range ends.
+func findSignatures(rdr *pdf.Reader) []sigDict {
+	seen := map[[4]int64]bool{}
+	var out []sigDict
+	add := func(field string, v pdf.Value) {
+		if v.Kind() != pdf.Dict || v.Key("ByteRange").Kind() != pdf.Array || v.Key("Contents").Kind() != pdf.String {
+			return
+		}
+		br := v.Key("ByteRange")
+		if br.Len() != 4 {
+			return
+		}
+		var b [4]int64
+		for i := range 4 {
+			b[i] = br.Index(i).Int64()
+		}
+		if seen[b] {
+			return
+		}
+		seen[b] = true
+		out = append(out, sigDict{field: field, v: v, br: b})
+	}
+	var walk func(f pdf.Value, name string, depth int)
+	walk = func(f pdf.Value, name string, depth int) {
+		if depth > 16 || f.Kind() != pdf.Dict {
+			return
+		}
+		if t := f.Key("T").Text(); t != "" {
+			if name != "" {
+				name += "."
+			}
+			name += t
+		}
+		add(name, f.Key("V"))
+		kids := f.Key("Kids")
+		for i := 0; i < kids.Len(); i++ {
+			walk(kids.Index(i), name, depth+1)
+		}
+	}
+	fields := rdr.Trailer().Key("Root").Key("AcroForm").Key("Fields")
+	for i := 0; i < fields.Len(); i++ {
+		walk(fields.Index(i), "", 0)
+	}
+	for _, x := range rdr.Xref() {
+		v := rdr.Resolve(x.Ptr(), x.Ptr())
+		if t := v.Key("Type").Name(); t == "Sig" || t == "DocTimeStamp" || v.Key("Filter").Kind() == pdf.Name {
+			add("", v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].br[2]+out[i].br[3] < out[j].br[2]+out[j].br[3] })
+	return out
+}
+
+var (
+	oidSigningTime = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	oidTSToken     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+)
+
+func hashForOID(oid asn1.ObjectIdentifier) (crypto.Hash, string) {
+	switch oid.String() {
+	case "1.3.14.3.2.26", "1.2.840.113549.1.1.5":
+		return crypto.SHA1, "SHA-1"
+	case "2.16.840.1.101.3.4.2.4":
+		return crypto.SHA224, "SHA-224"
+	case "2.16.840.1.101.3.4.2.1", "1.2.840.113549.1.1.11":
+		return crypto.SHA256, "SHA-256"
+	case "2.16.840.1.101.3.4.2.2", "1.2.840.113549.1.1.12":
+		return crypto.SHA384, "SHA-384"
+	case "2.16.840.1.101.3.4.2.3", "1.2.840.113549.1.1.13":
+		return crypto.SHA512, "SHA-512"
+	case "1.2.840.113549.2.5":
+		return crypto.MD5, "MD5"
+	}
+	return 0, oid.String()
+}
+
+// signedBytes returns the two ranges the signature covers, after checking they make sense.
+func signedBytes(data []byte, br [4]int64) ([]byte, error) {
+	n := int64(len(data))
+	if br[0] != 0 || br[1] <= 0 || br[2] <= br[1] || br[3] < 0 || br[2]+br[3] > n || br[1] >= n {
+		return nil, fmt.Errorf("ByteRange %v does not fit the file of %d bytes", br, n)
+	}
+	if data[br[1]] != '<' || data[br[2]-1] != '>' {
+		return nil, fmt.Errorf("ByteRange %v does not exclude exactly the signature value", br)
+	}
+	out := make([]byte, 0, br[1]+br[3])
+	out = append(out, data[:br[1]]...)
+	return append(out, data[br[2]:br[2]+br[3]]...), nil
+}
+
+// inspect verifies one signature's bytes, certificate and timestamp.
+func inspect(data []byte, s sigDict, roots *x509.CertPool) (sr SignatureReport) {
+	v := s.v
+	sr.Field = s.field
+	sr.ByteRange = s.br
+	sr.SubFilter = v.Key("SubFilter").Name()
+	sr.Reason, sr.Location, sr.Contact = v.Key("Reason").Text(), v.Key("Location").Text(), v.Key("ContactInfo").Text()
+	sr.Kind = KindSignature
+	if sr.SubFilter == "ETSI.RFC3161" || v.Key("Type").Name() == "DocTimeStamp" {
+		sr.Kind = KindDocumentTimestamp
+	}
+	if m := v.Key("M"); m.Kind() == pdf.String {
+		if t, err := parsePDFDate(m.Text()); err == nil {
+			sr.SigningTime, sr.TimeSource = t, TimeFromPDF
+		}
+	}
+	content, err := signedBytes(data, s.br)
+	if err != nil {
+		sr.Error = err.Error()
+		return sr
+	}
+	contents := []byte(v.Key("Contents").RawString())
+	if sr.Kind == KindDocumentTimestamp {
+		inspectDocTimestamp(&sr, content, contents, roots)
+		return sr
+	}
+	p7, err := pkcs7.Parse(contents)
+	if err != nil || len(p7.Signers) == 0 {
+		sr.Error = fmt.Sprintf("the signature value is not a readable CMS/PKCS#7 structure: %v", err)
+		return sr
+	}
+	si := p7.Signers[0]
+	var ee *x509.Certificate
+	for _, c := range p7.Certificates {
+		if c.SerialNumber.Cmp(si.IssuerAndSerialNumber.SerialNumber) == 0 && bytes.Equal(c.RawIssuer, si.IssuerAndSerialNumber.IssuerName.FullBytes) {
+			ee = c
+		}
+	}
+	if ee == nil {
+		sr.Error = "the signer's certificate is not embedded in the signature"
+		return sr
+	}
+	sr.Signer = summary(ee)
+	sr.SignerName = ee.Subject.CommonName
+	sr.KeyAlgorithm = KeyDescription(ee)
+	h, hname := hashForOID(si.DigestAlgorithm.Algorithm)
+	sr.DigestAlgorithm = hname
+	if desc, ok := keyStrength(ee); !ok {
+		sr.Weak, sr.WeakReasons = true, append(sr.WeakReasons, "key "+desc)
+	}
+	if h == crypto.SHA1 || h == crypto.MD5 || h == 0 {
+		sr.Weak, sr.WeakReasons = true, append(sr.WeakReasons, "digest "+hname)
+	}
+	var st time.Time
+	if err := p7.UnmarshalSignedAttribute(oidSigningTime, &st); err == nil && !st.IsZero() {
+		sr.SigningTime, sr.TimeSource = st, TimeFromSignedAttr
+	}
+
+	// Digest and signature value. pkcs7 also refuses signing times outside the certificate's validity;
+	// that is reported separately, so verify against copies whose validity is unbounded.
+	if sr.SubFilter == "adbe.pkcs7.sha1" {
+		d := crypto.SHA1.New()
+		d.Write(content)
+		if !bytes.Equal(d.Sum(nil), p7.Content) {
+			sr.Error = "the document was changed after signing (SHA-1 digest mismatch)"
+		}
+	} else {
+		p7.Content = content
+	}
+	certs := p7.Certificates
+	p7.Certificates = make([]*x509.Certificate, len(certs))
+	for i, c := range certs {
+		cc := *c
+		cc.NotBefore, cc.NotAfter = time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+		p7.Certificates[i] = &cc
+	}
+	if sr.Error == "" {
+		if err := p7.Verify(); err != nil {
+			var mm *pkcs7.MessageDigestMismatchError
+			if errors.As(err, &mm) {
+				sr.Error = "the document was changed after signing (digest mismatch)"
+			} else {
+				sr.Error = "the signature value does not verify: " + err.Error()
+			}
+		} else {
+			sr.DigestValid = true
+		}
+	}
+	p7.Certificates = certs
+
+	// Timestamp inside the signature (PAdES-T).
+	for _, a := range si.UnauthenticatedAttributes {
+		if a.Type.Equal(oidTSToken) {
+			tr := &TimestampReport{}
+			sr.Timestamp = tr
+			ts, err := timestamp.Parse(a.Value.Bytes)
+			if err != nil {
+				tr.Error = "the timestamp token does not verify: " + err.Error()
+				break
+			}
+			tr.Time = ts.Time
+			tsCert := tsaSigner(a.Value.Bytes, ts.Certificates)
+			tr.Authority = tsaName(tsCert)
+			d := ts.HashAlgorithm.New()
+			d.Write(si.EncryptedDigest)
+			if !bytes.Equal(d.Sum(nil), ts.HashedMessage) {
+				tr.Error = "the timestamp does not belong to this signature (imprint mismatch)"
+				break
+			}
+			tr.Valid = true
+			tr.Trusted = chainTrusted(tsCert, ts.Certificates, roots, ts.Time) == nil
+			sr.SigningTime, sr.TimeSource = ts.Time, TimeFromTimestamp
+			break
+		}
+	}
+
+	at := sr.SigningTime
+	if at.IsZero() {
+		at = time.Now()
+	}
+	sr.CertValidAtSigning = !at.Before(ee.NotBefore) && !at.After(ee.NotAfter)
+	chains, err := ee.Verify(x509.VerifyOptions{
+		Roots: roots, Intermediates: poolOf(certs), CurrentTime: at,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+	})
+	if err == nil && len(chains) > 0 {
+		sr.Trusted = true
+		for _, c := range chains[0] {
+			sr.Chain = append(sr.Chain, *summary(c))
+		}
+	} else {
+		sr.TrustError = err.Error()
+		for _, c := range buildChain(ee, certs) {
+			sr.Chain = append(sr.Chain, *summary(c))
+		}
+	}
+	return sr
+}
+
+// inspectDocTimestamp checks an ETSI.RFC3161 document timestamp: its imprint covers the signed bytes.
+func inspectDocTimestamp(sr *SignatureReport, content, token []byte, roots *x509.CertPool) {
+	tr := &TimestampReport{}
+	sr.Timestamp = tr
+	ts, err := timestamp.Parse(token)
+	if err != nil {
+		tr.Error = "the timestamp token does not verify: " + err.Error()
+		sr.Error = tr.Error
+		return
+	}
+	tsCert := tsaSigner(token, ts.Certificates)
+	tr.Time, tr.Authority = ts.Time, tsaName(tsCert)
+	sr.SignerName = tr.Authority
+	sr.SigningTime, sr.TimeSource = ts.Time, TimeFromTimestamp
+	_, sr.DigestAlgorithm = hashForOIDFromHash(ts.HashAlgorithm)
+	if ts.HashAlgorithm == crypto.SHA1 {
+		sr.Weak, sr.WeakReasons = true, []string{"digest SHA-1"}
+	}
+	d := ts.HashAlgorithm.New()
+	d.Write(content)
+	if !bytes.Equal(d.Sum(nil), ts.HashedMessage) {
+		sr.Error = "the document was changed after the timestamp (imprint mismatch)"
+		tr.Error = sr.Error
+		return
+	}
+	sr.DigestValid, tr.Valid = true, true
+	if tsCert != nil {
+		sr.Signer = summary(tsCert)
+		sr.KeyAlgorithm = KeyDescription(tsCert)
+		sr.CertValidAtSigning = !ts.Time.Before(tsCert.NotBefore) && !ts.Time.After(tsCert.NotAfter)
+	}
+	if err := chainTrusted(tsCert, ts.Certificates, roots, ts.Time); err != nil {
+		sr.TrustError = err.Error()
+	} else {
+		sr.Trusted, tr.Trusted = true, true
+	}
+}
+
+func hashForOIDFromHash(h crypto.Hash) (crypto.Hash, string) {
+	names := map[crypto.Hash]string{crypto.SHA1: "SHA-1", crypto.SHA224: "SHA-224", crypto.SHA256: "SHA-256", crypto.SHA384: "SHA-384", crypto.SHA512: "SHA-512"}
+	return h, names[h]
+}
+
+// tsaSigner finds the certificate that signed a timestamp token.
+func tsaSigner(token []byte, certs []*x509.Certificate) *x509.Certificate {
+	if p7, err := pkcs7.Parse(token); err == nil {
+		if c := p7.GetOnlySigner(); c != nil {
+			return c
+		}
+	}
+	if len(certs) > 0 {
+		return certs[0]
+	}
+	return nil
+}
+
+// chainTrusted verifies the TSA's certificate against roots at t.
+func chainTrusted(leaf *x509.Certificate, certs []*x509.Certificate, roots *x509.CertPool, t time.Time) error {
+	if leaf == nil {
+		return errors.New("no certificate embedded")
+	}
+	_, err := leaf.Verify(x509.VerifyOptions{
+		Roots: roots, Intermediates: poolOf(certs), CurrentTime: t,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+	})
+	return err
+}
+
+func tsaName(c *x509.Certificate) string {
+	if c == nil {
+		return ""
+	}
+	return c.Subject.CommonName
+}
+
+func poolOf(certs []*x509.Certificate) *x509.CertPool {
+	p := x509.NewCertPool()
+	for _, c := range certs {
+		p.AddCert(c)
+	}
+	return p
+}
+
+// buildChain follows issuer names through certs as far as it goes.
+func buildChain(ee *x509.Certificate, certs []*x509.Certificate) []*x509.Certificate {
+	chain := []*x509.Certificate{ee}
+	for cur := ee; len(chain) < 10; {
+		var next *x509.Certificate
+		for _, c := range certs {
+			if bytes.Equal(c.RawSubject, cur.RawIssuer) && !slices.Contains(chain, c) {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		chain = append(chain, next)
+		cur = next
+	}
+	return chain
+}
+
+func summary(c *x509.Certificate) *CertSummary {
+	return &CertSummary{
+		Subject:   c.Subject.String(),
+		Issuer:    c.Issuer.String(),
+		Serial:    fmt.Sprintf("%X", c.SerialNumber),
+		NotBefore: c.NotBefore,
+		NotAfter:  c.NotAfter,
+	}
+}
+
+// parsePDFDate reads "D:YYYYMMDDHHmmSS+HH'mm'" and its shorter forms.
+func parsePDFDate(s string) (time.Time, error) {
+	if len(s) >= 2 && s[:2] == "D:" {
+		s = s[2:]
+	}
+	digits := 0
+	for digits < len(s) && digits < 14 && s[digits] >= '0' && s[digits] <= '9' {
+		digits++
+	}
+	if digits < 4 {
+		return time.Time{}, fmt.Errorf("bad PDF date %q", s)
+	}
+	base := (s[:digits] + "0101000000")[:14]
+	if digits < 6 {
+		base = s[:4] + "0101000000"
+	} else if digits < 8 {
+		base = s[:6] + "01000000"
+	}
+	loc := time.UTC
+	rest := s[digits:]
+	if len(rest) >= 3 && (rest[0] == '+' || rest[0] == '-') {
+		var hh, mm int
+		fmt.Sscanf(rest[1:3], "%d", &hh)
+		if len(rest) >= 6 {
+			fmt.Sscanf(rest[4:6], "%d", &mm)
+		}
+		off := hh*3600 + mm*60
+		if rest[0] == '-' {
+			off = -off
+		}
+		loc = time.FixedZone("", off)
+	}
+	return time.ParseInLocation("20060102150405", base, loc)
+}

@@ -2,6 +2,8 @@ module sohoa
 
 go 1.26.0
 
+godebug x509negativeserial=1
+
 require (
 	fyne.io/fyne/v2 v2.7.1 // indirect
 	github.com/6tail/lunar-go v1.4.7 // indirect

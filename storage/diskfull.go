@@ -1,0 +1,40 @@
+// Recognising "disk full" and syncing directories portably.
+
+package storage
+
+import (
+	"errors"
+	"os"
+	"runtime"
+	"syscall"
+)
+
+// isDiskFull reports whether err comes from a full disk or an exhausted quota.
+func isDiskFull(err error) bool {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return true
+	}
+	var errno syscall.Errno
+	if runtime.GOOS == "windows" && errors.As(err, &errno) {
+		// ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL.
+		return errno == 39 || errno == 112
+	}
+	return false
+}
+
+// syncDir fsyncs a directory so that a rename or create inside it survives a power cut.
+// Windows cannot open directories for syncing; NTFS journals the metadata itself.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

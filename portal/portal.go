@@ -1,0 +1,72 @@
+// Package portal is the client side of the online-submission API (see API.md) and the citizen's authorization.
+//
+// A desk submits a dossier (a Manifest plus one signed PDF per component) through the citizen's own portal
+// account: Authorizer obtains the citizen's Token (OIDC authorization code + PKCE on a loopback redirect),
+// Client.Submit uploads the files resumably (tus) and commits the dossier exactly once under an idempotency key.
+// Every error the client returns is classified (Classify) as Transient, Permanent or NeedsUser.
+package portal
+
+import (
+	"io"
+	"time"
+)
+
+// Scope names the desk asks for when the citizen authorizes it.
+const (
+	// ScopeSubmit is the custom scope that lets a token commit dossiers on the citizen's behalf.
+	ScopeSubmit = "dossier:submit"
+	// DefaultClientID is the OIDC client ID of the desk application registered at the portal.
+	DefaultClientID = "sohoa-desk"
+)
+
+// DefaultScopes are the scopes the desk requests: "openid profile dossier:submit".
+var DefaultScopes = []string{"openid", "profile", ScopeSubmit}
+
+// StatusReceived is TrangThaiHoSo 2 (received), the status a portal answers on a successful commit.
+const StatusReceived = 2
+
+// File is one component PDF to upload. Name must match a TaiLieuNop entry's TenTepDinhKem in the manifest.
+type File struct {
+	Name      string // file name, e.g. "to-khai.pdf"; the manifest's TenTepDinhKem
+	Component string // component code, the manifest's MaThanhPhanHoSo
+	SHA256    string // lowercase hex SHA-256 of the bytes, the manifest's SHA256
+	Size      int64  // bytes, the manifest's KichThuoc
+	// Open opens the bytes afresh; Submit calls it once per upload attempt and closes what it returns.
+	Open func() (io.ReadSeekCloser, error)
+	// UploadURL is the tus upload created by an earlier attempt (from Submission.OnUploadCreated), if any;
+	// Submit resumes it when the portal still has it, and otherwise starts a new upload.
+	UploadURL string
+}
+
+// Submission is one dossier to commit: the idempotency key makes a retried Submit safe.
+type Submission struct {
+	IdemKey  string // unique per dossier submission, kept in the outbox; reused verbatim on every retry
+	Manifest Manifest
+	Files    []File
+	// OnUploadCreated, when set, is told of every tus upload created so the caller can persist the URL
+	// (File.UploadURL) and resume it after a crash.
+	OnUploadCreated func(name, uploadURL string)
+}
+
+// Receipt is the portal's answer to a commit or a status query.
+type Receipt struct {
+	PortalCode string    // the portal's dossier code, <unit>-<YYMMDD>-<NNNN>
+	Status     int       // TrangThaiHoSo (2 = received)
+	ReceivedAt time.Time // when the portal received the dossier
+}
+
+// Token is the citizen's authorization for the desk, as obtained by Authorizer or TrainingLogin.
+type Token struct {
+	AccessToken  string
+	RefreshToken string
+	IDToken      string
+	Expiry       time.Time // zero when unknown
+	Subject      string    // the citizen's 12-digit CCCD number
+	Name         string    // the citizen's full name
+	VNeID        bool      // the account is authenticated at level 2 of the national e-ID (VNeID)
+}
+
+// Expired reports whether the token's expiry is known and passed at now.
+func (t Token) Expired(now time.Time) bool {
+	return !t.Expiry.IsZero() && !now.Before(t.Expiry)
+}

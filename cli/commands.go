@@ -1,0 +1,634 @@
+// The desk subcommands: dossier, scan, import, sign, submit, queue, verify, receipt, devices, tokens, portal.
+package cli
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"sohoa/dossier"
+	"sohoa/dossier/applicant"
+	"sohoa/portal"
+	"sohoa/portal/refportal"
+	"sohoa/scanner"
+	"sohoa/signing"
+	"sohoa/signing/pkcs11"
+	"sohoa/signing/pkcs12"
+	"sohoa/storage"
+)
+
+func withDesk(g *Globals, f func(ctx context.Context, d *dossier.Desk) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		ctx := cmd.Context()
+		d, err := g.OpenDesk(ctx)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		return f(ctx, d)
+	}
+}
+
+func portalCmd(g *Globals) *cobra.Command {
+	var addr string
+	c := &cobra.Command{
+		Use:   "portal",
+		Short: "run the reference portal (OIDC login for citizens + the submission API) until interrupted",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			srv, err := refportal.New(refportal.Config{Addr: addr, DataDir: g.dataDir(), VerifyPDF: VerifyForPortal(nil)})
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			url, err := srv.Start(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				g.printJSON(map[string]string{"url": url})
+			} else {
+				g.printf("reference portal listening on %s (data: %s)\n", url, g.dataDir())
+			}
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8470", "listen address (loopback)")
+	c.AddCommand(&cobra.Command{
+		Use:   "dossiers",
+		Short: "list what the reference portal holds (code, idempotency key, applicant, files with SHA-256)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			list, err := refportal.ListDossiers(g.dataDir())
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(list)
+			}
+			for _, d := range list {
+				g.printf("%s\t%s\t%s\t%d file(s)\n", d.PortalCode, d.IdempotencyKey, d.ApplicantName, len(d.Files))
+			}
+			return nil
+		},
+	})
+	return c
+}
+
+func dossierCmd(g *Globals) *cobra.Command {
+	c := &cobra.Command{Use: "dossier", Short: "create, show and list dossiers"}
+	var proc, qr, name, id, phone, email, addr string
+	newc := &cobra.Command{
+		Use:   "new",
+		Short: "open a dossier for a procedure and an applicant (from the CCCD QR code or typed)",
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+			var a applicant.Applicant
+			var err error
+			if qr != "" {
+				if a, err = applicant.ParseCCCDQR(qr); err != nil {
+					return err
+				}
+			} else {
+				a = applicant.Applicant{Name: name, ID: id, Address: addr}
+			}
+			if phone != "" {
+				a.Phone = phone
+			}
+			if email != "" {
+				a.Email = email
+			}
+			v, err := d.NewDossier(ctx, proc, a)
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(v)
+			}
+			g.printf("%s\n", v.ID)
+			return nil
+		}),
+	}
+	f := newc.Flags()
+	f.StringVar(&proc, "procedure", "", "procedure code, e.g. 1.001193")
+	f.StringVar(&qr, "cccd-qr", "", "the text of the citizen ID card's QR code")
+	f.StringVar(&name, "name", "", "applicant's full name (without --cccd-qr)")
+	f.StringVar(&id, "id", "", "applicant's 12-digit ID number (without --cccd-qr)")
+	f.StringVar(&addr, "address", "", "applicant's address")
+	f.StringVar(&phone, "phone", "", "applicant's phone")
+	f.StringVar(&email, "email", "", "applicant's email")
+	newc.MarkFlagRequired("procedure")
+
+	show := &cobra.Command{
+		Use:   "show ID",
+		Short: "show a dossier: components, pages, files with hashes, state",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+				v, err := d.Dossier(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if g.JSON {
+					return g.printJSON(v)
+				}
+				g.printf("%s  %s  %s\n%s — %s (%s)\n", v.ID, v.State, v.ProcedureCode, v.Record.ProcedureName, v.Record.Applicant.Name, v.Record.Applicant.ID)
+				for _, c := range v.Components {
+					g.printf("  %s %s: %d page(s), confirmed=%v\n", c.Code, c.Name, len(c.Pages), c.Confirmed)
+					for _, f := range c.Files {
+						g.printf("    %s [%s] %d bytes sha256=%s\n", f.Name, f.Role, f.Size, f.Blob)
+					}
+				}
+				if v.PortalCode != "" {
+					g.printf("portal code: %s\n", v.PortalCode)
+				}
+				return nil
+			})(cmd, args)
+		},
+	}
+	var state string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "list dossiers, newest first",
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+			l, err := d.List(ctx, storage.DossierFilter{State: state})
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(l)
+			}
+			tw := tabwriter.NewWriter(g.Out, 2, 4, 2, ' ', 0)
+			for _, s := range l {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.State, s.ProcedureCode, s.ApplicantName, s.PortalCode)
+			}
+			return tw.Flush()
+		}),
+	}
+	list.Flags().StringVar(&state, "state", "", "only dossiers in this state")
+	c.AddCommand(newc, show, list)
+	return c
+}
+
+func scanCmd(g *Globals) *cobra.Command {
+	var id, comp, device, source, mode string
+	var dpi, pages int
+	c := &cobra.Command{
+		Use:   "scan",
+		Short: "scan pages into a dossier component",
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+			if device == "" {
+				device = "virtual:"
+			}
+			n, err := d.Scan(ctx, dossier.ScanRequest{Dossier: id, Component: comp, Device: device,
+				Settings: scanner.Settings{Source: scanner.Source(source), DPI: dpi, Mode: scanner.ColorMode(mode), MaxPages: pages}})
+			if g.JSON {
+				out := map[string]any{"dossier": id, "component": comp, "pages": n}
+				if err != nil {
+					out["error"] = err.Error()
+				}
+				g.printJSON(out)
+			} else {
+				g.printf("%d page(s) scanned into %s/%s\n", n, id, comp)
+			}
+			return err
+		}),
+	}
+	f := c.Flags()
+	f.StringVar(&id, "dossier", "", "dossier code")
+	f.StringVar(&comp, "component", "", "component code, e.g. TP1")
+	f.StringVar(&device, "device", "", "device address: virtual:, sane:NAME, escl:URL, usb:BUS:ADDR, folder:PATH (default virtual:)")
+	f.StringVar(&source, "source", "", "platen, feeder or duplex")
+	f.IntVar(&dpi, "dpi", 200, "resolution in dpi")
+	f.StringVar(&mode, "mode", "color", "color, gray or bw")
+	f.IntVar(&pages, "pages", 0, "stop after this many pages (0: until the feeder is empty)")
+	c.MarkFlagRequired("dossier")
+	c.MarkFlagRequired("component")
+	return c
+}
+
+func importCmd(g *Globals) *cobra.Command {
+	var id, comp string
+	c := &cobra.Command{
+		Use:   "import FILE...",
+		Short: "import the citizen's own files (PDF, JPEG, PNG, TIFF) into a component",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+				if err := d.Import(ctx, id, comp, args...); err != nil {
+					return err
+				}
+				if g.JSON {
+					return g.printJSON(map[string]any{"dossier": id, "component": comp, "files": args})
+				}
+				g.printf("%d file(s) imported into %s/%s\n", len(args), id, comp)
+				return nil
+			})(cmd, args)
+		},
+	}
+	c.Flags().StringVar(&id, "dossier", "", "dossier code")
+	c.Flags().StringVar(&comp, "component", "", "component code")
+	c.MarkFlagRequired("dossier")
+	c.MarkFlagRequired("component")
+	return c
+}
+
+func signCmd(g *Globals) *cobra.Command {
+	var id, module, label, p12, pinEnv, tsa, roots string
+	var training, confirm bool
+	c := &cobra.Command{
+		Use:   "sign",
+		Short: "check the certificate, then sign every component of a dossier",
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+			var ident signing.Identity
+			var pool *x509.CertPool
+			var err error
+			pin := []byte(os.Getenv(pinEnv))
+			defer clear(pin)
+			switch {
+			case training || (module == "" && p12 == "" && d.Training()):
+				ident, pool, err = TrainingIdentity(ctx, d)
+			case module != "":
+				ident, err = pkcs11.Open(module, pkcs11.Selector{TokenLabel: label}, pin)
+			case p12 != "":
+				ident, err = pkcs12.Open(p12, string(pin))
+			default:
+				return errors.New("choose a signing identity: --pkcs11-module PATH, --pkcs12 FILE or --training")
+			}
+			if err != nil {
+				return err
+			}
+			defer ident.Close()
+			if roots != "" {
+				base := pool
+				if base == nil {
+					base = signing.ShippedRoots()
+				}
+				if pool, err = withRoots(base, roots); err != nil {
+					return err
+				}
+			}
+			if confirm {
+				v, err := d.Dossier(ctx, id)
+				if err != nil {
+					return err
+				}
+				for _, c := range v.Components {
+					if len(c.Pages) > 0 || len(c.Files) > 0 {
+						if err := d.Confirm(ctx, id, c.Code, true); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			if err := d.Sign(ctx, id, ident, dossier.SignOptions{TSAURL: tsa, Roots: pool}); err != nil {
+				return err
+			}
+			v, err := d.Dossier(ctx, id)
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(v)
+			}
+			g.printf("%s signed by %s\n", id, v.Record.Signer)
+			return nil
+		}),
+	}
+	f := c.Flags()
+	f.StringVar(&id, "dossier", "", "dossier code")
+	f.StringVar(&module, "pkcs11-module", "", "PKCS#11 module of the USB token")
+	f.StringVar(&label, "token-label", "", "token label (default: the first token with a certificate and key)")
+	f.StringVar(&p12, "pkcs12", "", "a .p12/.pfx file")
+	f.BoolVar(&training, "training", false, "sign with the training identity")
+	f.StringVar(&pinEnv, "pin-env", "SOHOA_PIN", "environment variable holding the PIN or .p12 password (never a flag: flags show in the process list)")
+	f.StringVar(&tsa, "tsa", "", "RFC 3161 timestamp authority URL")
+	f.StringVar(&roots, "trust-roots", "", "extra trust roots (PEM or DER files, comma-separated)")
+	f.BoolVar(&confirm, "confirm", false, "record that every captured component was checked against the original")
+	c.MarkFlagRequired("dossier")
+	return c
+}
+
+// withRoots returns base (nil: an empty pool) plus the certificates in the comma-separated files.
+func withRoots(base *x509.CertPool, files string) (*x509.CertPool, error) {
+	pool := x509.NewCertPool()
+	if base != nil {
+		pool = base.Clone()
+	}
+	for _, f := range strings.Split(files, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		certs, err := readCertificates(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range certs {
+			pool.AddCert(c)
+		}
+	}
+	return pool, nil
+}
+
+// readCertificates reads every certificate of a PEM or DER file.
+func readCertificates(path string) ([]*x509.Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("trust roots: %w", err)
+	}
+	var out []*x509.Certificate
+	rest := b
+	for {
+		var blk *pem.Block
+		blk, rest = pem.Decode(rest)
+		if blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("trust roots: %s: %w", path, err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		c, err := x509.ParseCertificate(b)
+		if err != nil {
+			return nil, fmt.Errorf("trust roots: %s holds no PEM or DER certificate: %w", path, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func submitCmd(g *Globals) *cobra.Command {
+	var id, portalURL, user, pass string
+	var wait bool
+	c := &cobra.Command{
+		Use:   "submit",
+		Short: "authorize with the citizen's portal account and queue the dossier for upload",
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+			if portalURL == "" {
+				u, err := d.Unit(ctx)
+				if err != nil {
+					return err
+				}
+				portalURL = u.PortalURL
+			}
+			if portalURL == "" {
+				return errors.New("no portal address: give --portal URL or set it in the unit profile")
+			}
+			var tok portal.Token
+			var err error
+			if user != "" {
+				tok, err = portal.TrainingLogin(ctx, portalURL, user, os.Getenv(pass))
+			} else {
+				a := &portal.Authorizer{Issuer: portalURL, ClientID: "sohoa-desk", OpenBrowser: openBrowser}
+				tok, err = a.Authorize(ctx)
+			}
+			if err != nil {
+				return err
+			}
+			it, err := d.Submit(ctx, id, tok)
+			if err != nil {
+				return err
+			}
+			if wait {
+				u := &dossier.Uploader{Desk: d, Client: portal.NewClient(portalURL)}
+				if err := u.Drain(ctx); err != nil {
+					return err
+				}
+			}
+			v, err := d.Dossier(ctx, id)
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(map[string]any{"dossier": id, "state": v.State, "idempotency_key": it.IdemKey, "portal_code": v.PortalCode, "last_error": v.LastError})
+			}
+			g.printf("%s %s %s\n", id, v.State, v.PortalCode)
+			return nil
+		}),
+	}
+	f := c.Flags()
+	f.StringVar(&id, "dossier", "", "dossier code")
+	f.StringVar(&portalURL, "portal", "", "portal base URL (default: the unit profile's)")
+	f.StringVar(&user, "citizen", "", "training only: log this training citizen in without a browser")
+	f.StringVar(&pass, "citizen-password-env", "SOHOA_CITIZEN_PASSWORD", "training only: variable holding the training citizen's password")
+	f.BoolVar(&wait, "wait", true, "upload now and wait for the portal's answer")
+	c.MarkFlagRequired("dossier")
+	return c
+}
+
+func openBrowser(url string) error {
+	fmt.Fprintf(os.Stderr, "Open this address in the browser and let the citizen log in:\n%s\n", url)
+	return nil
+}
+
+func queueCmd(g *Globals) *cobra.Command {
+	c := &cobra.Command{Use: "queue", Short: "the outbox: list, run, retry"}
+	list := &cobra.Command{
+		Use: "list", Short: "list the outbox",
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+			items, err := d.DB().Outbox(ctx)
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(items)
+			}
+			tw := tabwriter.NewWriter(g.Out, 2, 4, 2, ' ', 0)
+			for _, it := range items {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", it.DossierID, it.State, it.Attempts, it.LastError)
+			}
+			return tw.Flush()
+		}),
+	}
+	var portalURL string
+	run := &cobra.Command{
+		Use: "run", Short: "upload everything that is due, then stop",
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+			if portalURL == "" {
+				u, err := d.Unit(ctx)
+				if err != nil {
+					return err
+				}
+				portalURL = u.PortalURL
+			}
+			u := &dossier.Uploader{Desk: d, Client: portal.NewClient(portalURL)}
+			if err := u.Drain(ctx); err != nil {
+				return err
+			}
+			st, err := d.DB().OutboxStats(ctx)
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(st)
+			}
+			g.printf("pending %d, claimed %d, done %d, failed %d\n", st.Pending, st.Claimed, st.Done, st.Failed)
+			return nil
+		}),
+	}
+	run.Flags().StringVar(&portalURL, "portal", "", "portal base URL (default: the unit profile's)")
+	retry := &cobra.Command{
+		Use: "retry ID", Short: "put a failed dossier back in the queue", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+				return d.Retry(ctx, args[0])
+			})(cmd, args)
+		},
+	}
+	c.AddCommand(list, run, retry)
+	return c
+}
+
+func verifyCmd(g *Globals) *cobra.Command {
+	var roots string
+	c := &cobra.Command{
+		Use: "verify FILE.pdf", Short: "verify the signatures of a PDF and print a report", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pdf, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			pool, err := withRoots(signing.ShippedRoots(), roots)
+			if err != nil {
+				return err
+			}
+			rep, err := signing.Verify(pdf, pool)
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(rep)
+			}
+			fmt.Fprint(g.Out, rep.Text(g.Lang))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&roots, "trust-roots", "", "extra trust roots (PEM or DER files, comma-separated)")
+	return c
+}
+
+func receiptCmd(g *Globals) *cobra.Command {
+	var id, out string
+	c := &cobra.Command{
+		Use: "receipt", Short: "write the dossier's receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả) as PDF",
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+			pdf, err := d.Receipt(ctx, id)
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				out = "receipt-" + id + ".pdf"
+			}
+			if err := writeFileAtomic(out, pdf); err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(map[string]any{"dossier": id, "file": out, "bytes": len(pdf)})
+			}
+			g.printf("%s\n", out)
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&id, "dossier", "", "dossier code")
+	c.Flags().StringVarP(&out, "output", "o", "", "output file (default receipt-<code>.pdf)")
+	c.MarkFlagRequired("dossier")
+	return c
+}
+
+func devicesCmd(g *Globals) *cobra.Command {
+	return &cobra.Command{
+		Use: "devices", Short: "list scanners with their capabilities",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, cancel := context.WithTimeout(cmd.Context(), 10*time.Second)
+			defer cancel()
+			infos, lerr := scanner.List(ctx)
+			type entry struct {
+				scanner.Info
+				Capabilities *scanner.Capabilities `json:"capabilities,omitempty"`
+				Error        string                `json:"error,omitempty"`
+			}
+			var out []entry
+			for _, in := range infos {
+				e := entry{Info: in}
+				if dev, err := scanner.Open(in.Address); err != nil {
+					e.Error = err.Error()
+				} else {
+					if caps, err := dev.Capabilities(ctx); err != nil {
+						e.Error = err.Error()
+					} else {
+						e.Capabilities = &caps
+					}
+					dev.Close()
+				}
+				out = append(out, e)
+			}
+			if g.JSON {
+				return g.printJSON(map[string]any{"devices": out, "warnings": errString(lerr)})
+			}
+			for _, e := range out {
+				g.printf("%s\t%s\n", e.Address, e.Name)
+			}
+			if lerr != nil {
+				fmt.Fprintln(os.Stderr, "warning:", lerr)
+			}
+			return nil
+		},
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func tokensCmd(g *Globals) *cobra.Command {
+	var module string
+	c := &cobra.Command{
+		Use: "tokens", Short: "list USB tokens (PKCS#11) and their certificates",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			mods := []string{module}
+			if module == "" {
+				mods = pkcs11.Candidates()
+			}
+			var all []pkcs11.TokenInfo
+			var errs []error
+			for _, m := range mods {
+				if _, err := os.Stat(m); module == "" && err != nil {
+					continue
+				}
+				ts, err := pkcs11.List(m)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				all = append(all, ts...)
+			}
+			if g.JSON {
+				return g.printJSON(all)
+			}
+			for _, t := range all {
+				g.printf("%s (%s)\n", t.Label, t.Module)
+				for _, c := range t.Certificates {
+					g.printf("  %s — %s\n", c.SubjectCN, c.Issuer)
+				}
+			}
+			return errors.Join(errs...)
+		},
+	}
+	c.Flags().StringVar(&module, "pkcs11-module", "", "PKCS#11 module (default: the known module locations)")
+	return c
+}

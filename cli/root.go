@@ -1,0 +1,104 @@
+// Package cli holds sohoa's subcommands; main.go adds the GUI and runs them.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"sohoa/dossier"
+)
+
+// Version is set at build time with -ldflags "-X sohoa/cli.Version=...".
+var Version = "dev"
+
+// Globals are the flags every subcommand shares.
+type Globals struct {
+	DataDir  string
+	JSON     bool
+	Lang     string
+	Training bool
+	Officer  string
+	Out      io.Writer
+}
+
+// GUIFunc starts the desktop window; main.go provides it because only main creates the Fyne app.
+type GUIFunc func(ctx context.Context, g *Globals, autopilotDir string) error
+
+// Root builds the command tree.
+func Root(gui GUIFunc) *cobra.Command {
+	g := &Globals{Out: os.Stdout}
+	root := &cobra.Command{
+		Use:           "sohoa",
+		Short:         "Số hóa hồ sơ tại bộ phận một cửa — scanning, signing and online submission of paper dossiers",
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.DataDir, "data", "", "data folder of this desk profile (default: <user config>/sohoa/default, or …/training in training mode)")
+	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
+	pf.StringVar(&g.Lang, "lang", "vi", "language of messages and reports: vi or en")
+	pf.BoolVar(&g.Training, "training", false, "training mode: virtual scanner, training signing identity, reference portal")
+	pf.StringVar(&g.Officer, "officer", os.Getenv("SOHOA_OFFICER"), "name of the officer at the desk")
+	root.AddCommand(
+		guiCmd(g, gui), demoCmd(g), portalCmd(g), dossierCmd(g), scanCmd(g), importCmd(g), signCmd(g),
+		submitCmd(g), queueCmd(g), verifyCmd(g), receiptCmd(g), devicesCmd(g), tokensCmd(g),
+	)
+	return root
+}
+
+func (g *Globals) dataDir() string {
+	if g.DataDir != "" {
+		return g.DataDir
+	}
+	if g.Training {
+		return dossier.DefaultDataDir("training")
+	}
+	return dossier.DefaultDataDir("")
+}
+
+// OpenDesk opens the desk of the data folder. A folder without a unit profile runs in training mode.
+func (g *Globals) OpenDesk(ctx context.Context) (*dossier.Desk, error) {
+	d, err := dossier.Open(ctx, dossier.Config{DataDir: g.dataDir(), Training: g.Training, Officer: g.Officer})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Unit(ctx); err != nil && !g.Training {
+		d.Close()
+		// Nothing configured: the desk starts in training mode, as the README promises.
+		g.Training = true
+		return dossier.Open(ctx, dossier.Config{DataDir: g.dataDir(), Training: true, Officer: g.Officer})
+	}
+	return d, nil
+}
+
+func (g *Globals) printJSON(v any) error {
+	enc := json.NewEncoder(g.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (g *Globals) printf(format string, args ...any) {
+	fmt.Fprintf(g.Out, format, args...)
+}
+
+func guiCmd(g *Globals, gui GUIFunc) *cobra.Command {
+	var autopilot string
+	c := &cobra.Command{
+		Use:   "gui",
+		Short: "open the desk window (the default when sohoa runs without a subcommand)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if gui == nil {
+				return fmt.Errorf("this build has no GUI")
+			}
+			return gui(cmd.Context(), g, autopilot)
+		},
+	}
+	c.Flags().StringVar(&autopilot, "autopilot", "", "walk the whole training flow through the window and save screenshots into this folder (for tests)")
+	return c
+}

@@ -1,0 +1,74 @@
+// Training-mode wiring shared by the CLI and the GUI: the reference portal on loopback and the training identity.
+package cli
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"sohoa/dossier"
+	"sohoa/portal/refportal"
+	"sohoa/signing"
+	"sohoa/signing/pkcs12"
+)
+
+// VerifyForPortal is the signature check the reference portal runs on every received PDF: at least
+// one signature, every signature intact.
+func VerifyForPortal(roots *x509.CertPool) func(name string, pdf []byte) error {
+	return func(name string, pdf []byte) error {
+		rep, err := signing.Verify(pdf, roots)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if len(rep.Signatures) == 0 {
+			return fmt.Errorf("%s: the file carries no signature", name)
+		}
+		for i, s := range rep.Signatures {
+			if s.Kind == signing.KindSignature && !s.DigestValid {
+				return fmt.Errorf("%s: signature %d is not valid: %s", name, i+1, s.Error)
+			}
+		}
+		return nil
+	}
+}
+
+// StartTrainingPortal starts the reference portal on a free loopback port with its data under the
+// desk's data folder, and returns its base URL and a stop function.
+func StartTrainingPortal(ctx context.Context, deskData string) (string, func(), error) {
+	srv, err := refportal.New(refportal.Config{Addr: "127.0.0.1:0", DataDir: filepath.Join(deskData, "refportal"), VerifyPDF: VerifyForPortal(nil)})
+	if err != nil {
+		return "", nil, err
+	}
+	url, err := srv.Start(ctx)
+	if err != nil {
+		srv.Close()
+		return "", nil, err
+	}
+	return url, func() { srv.Close() }, nil
+}
+
+// TrainingIdentity opens (creating on first use) the training signing identity of a desk, and a
+// trust pool holding the training CA.
+func TrainingIdentity(ctx context.Context, d *dossier.Desk) (signing.Identity, *x509.CertPool, error) {
+	unit, err := d.Unit(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	officer := d.Officer()
+	if officer == "" {
+		officer = "Cán bộ Đào Tạo"
+	}
+	id, ca, err := pkcs12.Training(filepath.Join(d.DB().Dir(), "training-identity"), officer, unit.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ca == nil {
+		id.Close()
+		return nil, nil, errors.New("training identity has no CA")
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	return id, pool, nil
+}

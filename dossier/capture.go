@@ -1,0 +1,385 @@
+// Capture: scanning and importing pages into a component, and the page edits of the review strip.
+package dossier
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"path/filepath"
+
+	"sohoa/scanner"
+	"sohoa/scanner/importer"
+	"sohoa/storage"
+)
+
+// JPEGQuality is the quality scanned colour and grey pages are stored at: legible at 200 dpi.
+const JPEGQuality = 85
+
+// CaptureEvent tells the screen about a page that was just stored.
+type CaptureEvent struct {
+	Page  storage.Page
+	Image image.Image // the pixels as scanned, for the thumbnail
+}
+
+// ScanRequest asks for a scan into one component.
+type ScanRequest struct {
+	Dossier, Component string
+	Device             string // device address, e.g. "virtual:" or "sane:test:0"
+	Settings           scanner.Settings
+	OnPage             func(CaptureEvent)     // may be nil; called after the page is safely stored
+	OnProgress         func(scanner.Progress) // may be nil
+}
+
+// Scan scans pages into a component. Every page is stored (blob first, then its row) as soon as it
+// arrives, so pages received before a jam, a pulled cable or a cancel are kept; the error is returned
+// with the number of pages stored.
+func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
+	v, err := d.Dossier(ctx, r.Dossier)
+	if err != nil {
+		return 0, err
+	}
+	if err := d.editable(v); err != nil {
+		return 0, err
+	}
+	if _, err := d.component(v, r.Component); err != nil {
+		return 0, err
+	}
+	dev, err := scanner.Open(r.Device)
+	if err != nil {
+		return 0, err
+	}
+	defer dev.Close()
+	caps, err := dev.Capabilities(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s := scanner.Normalize(r.Settings, caps)
+	if err := d.markScanStart(ctx, r.Dossier); err != nil {
+		return 0, err
+	}
+	stored := 0
+	scanErr := dev.Scan(ctx, s, scanner.Handler{
+		OnProgress: r.OnProgress,
+		OnPage: func(p scanner.Page) error {
+			sp, err := d.storeImage(ctx, r.Dossier, r.Component, p.Image, p.DPI, s.Mode, "scan:"+dev.Address())
+			if err != nil {
+				return err
+			}
+			stored++
+			if r.OnPage != nil {
+				r.OnPage(CaptureEvent{Page: sp, Image: p.Image})
+			}
+			return nil
+		},
+	})
+	if err := d.db.Audit(ctx, d.actor(), "component.scanned", r.Dossier, map[string]any{
+		"component": r.Component, "device": dev.Address(), "pages": stored, "dpi": s.DPI, "mode": s.Mode, "source": s.Source,
+		"error": errString(scanErr)}); err != nil && scanErr == nil {
+		scanErr = err
+	}
+	if err := d.refreshCaptured(ctx, r.Dossier); err != nil && scanErr == nil {
+		scanErr = err
+	}
+	if scanErr != nil {
+		return stored, fmt.Errorf("scan into %s/%s stopped after %d page(s): %w", r.Dossier, r.Component, stored, scanErr)
+	}
+	return stored, nil
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func (d *Desk) markScanStart(ctx context.Context, id string) error {
+	row, err := d.db.Dossier(ctx, id)
+	if err != nil {
+		return err
+	}
+	rec, err := decodeRecord(row)
+	if err != nil {
+		return err
+	}
+	if !rec.ScanStarted.IsZero() {
+		return nil
+	}
+	rec.ScanStarted = d.now()
+	if err := encodeRecord(&row, rec); err != nil {
+		return err
+	}
+	return d.db.UpdateDossier(ctx, row)
+}
+
+// storeImage encodes one page for storage and records it at the end of the component.
+func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string) (storage.Page, error) {
+	var buf bytes.Buffer
+	format := "jpeg"
+	if mode == scanner.ModeBW || isPaletted(img) {
+		format = "png"
+		if err := png.Encode(&buf, img); err != nil {
+			return storage.Page{}, fmt.Errorf("encode page: %w", err)
+		}
+	} else if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: JPEGQuality}); err != nil {
+		return storage.Page{}, fmt.Errorf("encode page: %w", err)
+	}
+	sha, err := d.db.Blobs().PutBytes(buf.Bytes())
+	if err != nil {
+		return storage.Page{}, err
+	}
+	b := img.Bounds()
+	p := storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
+		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: IsBlank(img), Source: source, CreatedAt: d.now()}
+	p.ID, err = d.db.AddPage(ctx, p)
+	if err != nil {
+		return storage.Page{}, err
+	}
+	return p, nil
+}
+
+func isPaletted(img image.Image) bool {
+	_, ok := img.(*image.Paletted)
+	return ok
+}
+
+// Import adds the citizen's own files (PDF, JPEG, PNG, TIFF) to a component. Images become pages;
+// a PDF is kept as a file (an already-signed PDF byte for byte). Each file is checked before
+// anything is stored, so a bad file stores nothing and names itself in the error.
+func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) error {
+	v, err := d.Dossier(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := d.editable(v); err != nil {
+		return err
+	}
+	if _, err := d.component(v, comp); err != nil {
+		return err
+	}
+	results := make([]importer.Result, 0, len(paths))
+	for _, p := range paths {
+		res, err := importer.Import(ctx, p, importer.Options{})
+		if err != nil {
+			return fmt.Errorf("import %s: %w", filepath.Base(p), err)
+		}
+		results = append(results, res)
+	}
+	for _, res := range results {
+		if err := d.storeImport(ctx, id, comp, res); err != nil {
+			return err
+		}
+	}
+	return d.refreshCaptured(ctx, id)
+}
+
+func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
+	source := "import:" + res.Name
+	switch res.Kind {
+	case "pdf":
+		sha, err := d.db.Blobs().PutBytes(res.PDF)
+		if err != nil {
+			return err
+		}
+		f := storage.File{DossierID: id, ComponentCode: comp, Name: res.Name, Role: RoleImported, Blob: sha,
+			Size: int64(len(res.PDF)), Pages: res.PageCount, Signed: res.Signed, CreatedAt: d.now()}
+		if len(res.Signatures) > 0 {
+			f.Signer = res.Signatures[0]
+		}
+		if _, err := d.db.AddFile(ctx, f); err != nil {
+			return err
+		}
+	default:
+		for _, p := range res.Pages {
+			if _, err := d.storeImage(ctx, id, comp, p.Image, p.DPI, scanner.ModeColor, source); err != nil {
+				return err
+			}
+		}
+	}
+	return d.db.Audit(ctx, d.actor(), "component.imported", id, map[string]any{
+		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed})
+}
+
+// File roles.
+const (
+	RoleImported = "imported" // a PDF the citizen brought
+	RoleSigned   = "signed"   // a component PDF signed at this desk: what is submitted
+)
+
+// ErrLocked means the dossier can no longer be edited in its current state.
+var ErrLocked = errors.New("dossier: pages cannot be changed in this state")
+
+func (d *Desk) editable(v View) error {
+	switch v.State {
+	case Draft, Captured:
+		return nil
+	case Signed, Failed:
+		return fmt.Errorf("%w: dossier %s is %s; re-open capture first (the signatures will be dropped)", ErrLocked, v.ID, v.State)
+	default:
+		return fmt.Errorf("%w: dossier %s is %s", ErrLocked, v.ID, v.State)
+	}
+}
+
+// refreshCaptured moves the dossier between draft and captured as required components fill or empty.
+func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
+	v, err := d.Dossier(ctx, id)
+	if err != nil {
+		return err
+	}
+	complete := len(v.Components) > 0
+	for _, c := range v.Components {
+		if c.Required && len(c.Pages) == 0 && len(c.Files) == 0 {
+			complete = false
+		}
+	}
+	switch {
+	case v.State == Draft && complete:
+		return d.move(ctx, id, Draft, Captured, nil)
+	case v.State == Captured && !complete:
+		return d.move(ctx, id, Captured, Draft, nil)
+	}
+	return nil
+}
+
+// ReopenCapture drops the signatures of a signed (or failed) dossier so its pages can be edited again.
+func (d *Desk) ReopenCapture(ctx context.Context, id string) error {
+	v, err := d.Dossier(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := checkMove(id, v.State, Captured); err != nil {
+		return err
+	}
+	for _, c := range v.Components {
+		if err := d.db.DeleteFiles(ctx, id, c.Code, RoleSigned); err != nil {
+			return err
+		}
+	}
+	if err := d.move(ctx, id, v.State, Captured, map[string]any{"signatures_dropped": true}); err != nil {
+		return err
+	}
+	return d.refreshCaptured(ctx, id)
+}
+
+// PageImage decodes a stored page, with its rotation applied.
+func (d *Desk) PageImage(ctx context.Context, p storage.Page) (image.Image, error) {
+	b, err := d.db.Blobs().Get(p.Blob)
+	if err != nil {
+		return nil, fmt.Errorf("page %d: %w", p.ID, err)
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("page %d: stored image unreadable: %w", p.ID, err)
+	}
+	return Rotate(img, p.Rotation), nil
+}
+
+func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
+	pages, err := d.db.Pages(ctx, id, comp)
+	if err != nil {
+		return storage.Page{}, err
+	}
+	for _, p := range pages {
+		if p.ID == pageID {
+			return p, nil
+		}
+	}
+	return storage.Page{}, fmt.Errorf("dossier %s/%s: page %d: %w", id, comp, pageID, storage.ErrNotFound)
+}
+
+// RotatePage turns a page by a multiple of 90 degrees clockwise.
+func (d *Desk) RotatePage(ctx context.Context, id, comp string, pageID int64, degrees int) error {
+	if degrees%90 != 0 {
+		return fmt.Errorf("rotate page: %d° is not a multiple of 90°", degrees)
+	}
+	if err := d.editableID(ctx, id); err != nil {
+		return err
+	}
+	p, err := d.page(ctx, id, comp, pageID)
+	if err != nil {
+		return err
+	}
+	p.Rotation = ((p.Rotation+degrees)%360 + 360) % 360
+	if err := d.db.UpdatePage(ctx, p); err != nil {
+		return err
+	}
+	return d.db.Audit(ctx, d.actor(), "page.rotated", id, map[string]any{"component": comp, "page": pageID, "rotation": p.Rotation})
+}
+
+// DeletePage removes a page from a component (the officer's decision; blank pages are only flagged).
+func (d *Desk) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
+	if err := d.editableID(ctx, id); err != nil {
+		return err
+	}
+	if _, err := d.page(ctx, id, comp, pageID); err != nil {
+		return err
+	}
+	if err := d.db.DeletePage(ctx, pageID); err != nil {
+		return err
+	}
+	if err := d.db.Audit(ctx, d.actor(), "page.deleted", id, map[string]any{"component": comp, "page": pageID}); err != nil {
+		return err
+	}
+	return d.refreshCaptured(ctx, id)
+}
+
+// ReorderPages sets the order of a component's pages; ids must name every page exactly once.
+func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
+	if err := d.editableID(ctx, id); err != nil {
+		return err
+	}
+	pages, err := d.db.Pages(ctx, id, comp)
+	if err != nil {
+		return err
+	}
+	if len(ids) != len(pages) {
+		return fmt.Errorf("reorder pages: %d ids given for %d pages", len(ids), len(pages))
+	}
+	seen := map[int64]bool{}
+	for _, p := range pages {
+		seen[p.ID] = false
+	}
+	for _, i := range ids {
+		done, ok := seen[i]
+		if !ok || done {
+			return fmt.Errorf("reorder pages: page %d unknown or repeated", i)
+		}
+		seen[i] = true
+	}
+	if err := d.db.ReorderPages(ctx, id, comp, ids); err != nil {
+		return err
+	}
+	return d.db.Audit(ctx, d.actor(), "page.reordered", id, map[string]any{"component": comp, "order": ids})
+}
+
+// MovePage moves one page to a new 0-based position within its component.
+func (d *Desk) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
+	pages, err := d.db.Pages(ctx, id, comp)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(pages))
+	for _, p := range pages {
+		if p.ID != pageID {
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(ids) == len(pages) {
+		return fmt.Errorf("move page: page %d: %w", pageID, storage.ErrNotFound)
+	}
+	to = min(max(to, 0), len(ids))
+	ids = append(ids[:to], append([]int64{pageID}, ids[to:]...)...)
+	return d.ReorderPages(ctx, id, comp, ids)
+}
+
+func (d *Desk) editableID(ctx context.Context, id string) error {
+	v, err := d.Dossier(ctx, id)
+	if err != nil {
+		return err
+	}
+	return d.editable(v)
+}

@@ -1,0 +1,264 @@
+// Creating dossiers and reading them back as views for the GUI and the CLI.
+package dossier
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"sohoa/dossier/applicant"
+	"sohoa/dossier/catalog"
+	"sohoa/storage"
+)
+
+// ErrUnknownProcedure means the procedure code is not in the catalog.
+var ErrUnknownProcedure = errors.New("dossier: procedure not in the catalog")
+
+// ErrUnknownComponent means the component code is not part of the dossier's procedure.
+var ErrUnknownComponent = errors.New("dossier: component not part of this procedure")
+
+// Channel values of KenhThucHien.
+const (
+	ChannelInPerson = 1
+	ChannelOnline   = 2
+	ChannelPostal   = 3
+)
+
+// ComponentView is one dossier component with its pages and files.
+type ComponentView struct {
+	Code      string         `json:"code"`
+	Name      string         `json:"name"`
+	Required  bool           `json:"required"`
+	Confirmed bool           `json:"confirmed"`
+	Pages     []storage.Page `json:"pages"`
+	Files     []storage.File `json:"files"`
+}
+
+// View is everything the screens and `sohoa dossier show` need about one dossier.
+type View struct {
+	ID            string              `json:"id"`
+	State         State               `json:"state"`
+	UnitCode      string              `json:"unit_code"`
+	Procedure     catalog.Procedure   `json:"-"`
+	ProcedureCode string              `json:"procedure_code"`
+	Record        Record              `json:"record"`
+	Officer       string              `json:"officer"`
+	Training      bool                `json:"training"`
+	Channel       int                 `json:"channel"`
+	CreatedAt     time.Time           `json:"created_at"`
+	UpdatedAt     time.Time           `json:"updated_at"`
+	ReceivedAt    time.Time           `json:"received_at"`
+	AppointmentAt time.Time           `json:"appointment_at"`
+	PortalCode    string              `json:"portal_code,omitempty"`
+	PortalStatus  int                 `json:"portal_status,omitempty"`
+	LastError     string              `json:"last_error,omitempty"`
+	Components    []ComponentView     `json:"components"`
+	Outbox        *storage.OutboxItem `json:"outbox,omitempty"`
+}
+
+// PageCount is the number of pages over all components.
+func (v View) PageCount() int {
+	n := 0
+	for _, c := range v.Components {
+		n += len(c.Pages)
+	}
+	return n
+}
+
+// Component returns the component with the given code.
+func (v View) Component(code string) (ComponentView, bool) {
+	for _, c := range v.Components {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return ComponentView{}, false
+}
+
+// NewDossier opens a dossier for a procedure and an applicant, giving it the next dossier code.
+func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant.Applicant) (View, error) {
+	p, ok := d.cat.Get(procedureCode)
+	if !ok {
+		return View{}, fmt.Errorf("%w: %q; pick a procedure from the list", ErrUnknownProcedure, procedureCode)
+	}
+	if err := a.Validate(); err != nil {
+		return View{}, err
+	}
+	unit, err := d.Unit(ctx)
+	if err != nil {
+		return View{}, err
+	}
+	now := d.now()
+	code, err := d.nextCode(ctx, unit.Code, now)
+	if err != nil {
+		return View{}, err
+	}
+	channel := ChannelInPerson
+	if unit.CounterType == "postal" {
+		channel = ChannelPostal
+	}
+	rec := Record{Applicant: a, ProcedureName: p.Name, FieldName: p.Field, ProcessDays: p.Days, Fees: p.Fees}
+	row := storage.Dossier{
+		ID: code, UnitCode: unit.Code, ProcedureCode: p.Code, Officer: d.cfg.Officer,
+		State: string(Draft), Channel: channel, Training: d.cfg.Training,
+		ApplicantName: a.Name, ApplicantID: a.ID,
+		CreatedAt: now, UpdatedAt: now, ReceivedAt: now,
+		AppointmentAt: d.cal.Appointment(now, p.Days, p.SameDayCutoff),
+	}
+	if err := encodeRecord(&row, rec); err != nil {
+		return View{}, err
+	}
+	if err := d.db.CreateDossier(ctx, row); err != nil {
+		return View{}, err
+	}
+	for i, c := range p.Scanned() {
+		sc := storage.Component{DossierID: code, Code: c.Code, Name: c.Name, Position: i, Required: c.Required}
+		if err := d.db.SaveComponent(ctx, sc); err != nil {
+			return View{}, err
+		}
+	}
+	if err := d.db.Audit(ctx, d.actor(), "dossier.created", code, map[string]any{"procedure": p.Code, "applicant_id": a.ID}); err != nil {
+		return View{}, err
+	}
+	return d.Dossier(ctx, code)
+}
+
+// Dossier reads one dossier with its components, pages, files and outbox entry.
+func (d *Desk) Dossier(ctx context.Context, id string) (View, error) {
+	row, err := d.db.Dossier(ctx, id)
+	if err != nil {
+		return View{}, fmt.Errorf("dossier %s: %w", id, err)
+	}
+	rec, err := decodeRecord(row)
+	if err != nil {
+		return View{}, err
+	}
+	v := View{
+		ID: row.ID, State: State(row.State), UnitCode: row.UnitCode, ProcedureCode: row.ProcedureCode,
+		Record: rec, Officer: row.Officer, Training: row.Training, Channel: row.Channel,
+		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, ReceivedAt: row.ReceivedAt, AppointmentAt: row.AppointmentAt,
+		PortalCode: row.PortalCode, PortalStatus: row.PortalStatus, LastError: row.LastError,
+	}
+	v.Procedure, _ = d.cat.Get(row.ProcedureCode)
+	comps, err := d.db.Components(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	files, err := d.db.Files(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	for _, c := range comps {
+		pages, err := d.db.Pages(ctx, id, c.Code)
+		if err != nil {
+			return View{}, err
+		}
+		cv := ComponentView{Code: c.Code, Name: c.Name, Required: c.Required, Confirmed: c.Confirmed, Pages: pages}
+		for _, f := range files {
+			if f.ComponentCode == c.Code {
+				cv.Files = append(cv.Files, f)
+			}
+		}
+		v.Components = append(v.Components, cv)
+	}
+	if it, err := d.db.OutboxItem(ctx, id); err == nil {
+		v.Outbox = &it
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return View{}, err
+	}
+	return v, nil
+}
+
+// Summary is one line of the dossier list.
+type Summary struct {
+	ID            string    `json:"id"`
+	State         State     `json:"state"`
+	ProcedureCode string    `json:"procedure_code"`
+	ApplicantName string    `json:"applicant_name"`
+	ApplicantID   string    `json:"applicant_id"`
+	CreatedAt     time.Time `json:"created_at"`
+	PortalCode    string    `json:"portal_code,omitempty"`
+	LastError     string    `json:"last_error,omitempty"`
+	Training      bool      `json:"training"`
+}
+
+// List returns dossiers, newest first.
+func (d *Desk) List(ctx context.Context, f storage.DossierFilter) ([]Summary, error) {
+	rows, err := d.db.Dossiers(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Summary{ID: r.ID, State: State(r.State), ProcedureCode: r.ProcedureCode,
+			ApplicantName: r.ApplicantName, ApplicantID: r.ApplicantID, CreatedAt: r.CreatedAt,
+			PortalCode: r.PortalCode, LastError: r.LastError, Training: r.Training})
+	}
+	return out, nil
+}
+
+// move changes a dossier's state after checking the transition, with an audit entry.
+func (d *Desk) move(ctx context.Context, id string, from, to State, detail any) error {
+	if err := checkMove(id, from, to); err != nil {
+		return err
+	}
+	if err := d.db.SetDossierState(ctx, id, string(from), string(to)); err != nil {
+		return fmt.Errorf("dossier %s: %w", id, err)
+	}
+	return d.db.Audit(ctx, d.actor(), "dossier."+string(to), id, detail)
+}
+
+func (d *Desk) component(v View, code string) (ComponentView, error) {
+	c, ok := v.Component(code)
+	if !ok {
+		codes := make([]string, 0, len(v.Components))
+		for _, c := range v.Components {
+			codes = append(codes, c.Code)
+		}
+		return c, fmt.Errorf("%w: %q is not a component of %s (components: %v)", ErrUnknownComponent, code, v.ProcedureCode, codes)
+	}
+	return c, nil
+}
+
+// Confirm records the officer's check that a component's pages match the original paper.
+func (d *Desk) Confirm(ctx context.Context, id, comp string, ok bool) error {
+	v, err := d.Dossier(ctx, id)
+	if err != nil {
+		return err
+	}
+	c, err := d.component(v, comp)
+	if err != nil {
+		return err
+	}
+	if ok && len(c.Pages) == 0 && len(c.Files) == 0 {
+		return fmt.Errorf("%w: component %s has no pages yet; scan or import it first", ErrNothingCaptured, comp)
+	}
+	comps, err := d.db.Components(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, sc := range comps {
+		if sc.Code == comp {
+			sc.Confirmed = ok
+			if err := d.db.SaveComponent(ctx, sc); err != nil {
+				return err
+			}
+		}
+	}
+	return d.db.Audit(ctx, d.actor(), "component.confirmed", id, map[string]any{"component": comp, "matches_original": ok})
+}
+
+// ErrNothingCaptured means a step needs pages that are not there yet.
+var ErrNothingCaptured = errors.New("dossier: nothing captured")
+
+// MarshalJSON includes the procedure's name with the view.
+func (v View) MarshalJSON() ([]byte, error) {
+	type plain View
+	return json.Marshal(struct {
+		plain
+		ProcedureName string `json:"procedure_name"`
+		Pages         int    `json:"pages"`
+	}{plain(v), v.Record.ProcedureName, v.PageCount()})
+}

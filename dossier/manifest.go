@@ -1,0 +1,76 @@
+// The dossier manifest: the national portal's dossier fields plus the SHA-256 of every submitted file.
+package dossier
+
+import (
+	"context"
+	"time"
+
+	"sohoa/portal"
+)
+
+// ManifestVersion is the version of the manifest layout this desk writes.
+const ManifestVersion = 1
+
+// portalTime formats a time as the portal's yyyyMMddHHmmss in Asia/Ho_Chi_Minh.
+func portalTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Location).Format("20060102150405")
+}
+
+// Manifest builds the submission manifest of a signed dossier from its stored state.
+func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error) {
+	v, err := d.Dossier(ctx, id)
+	if err != nil {
+		return portal.Manifest{}, err
+	}
+	unit, err := d.Unit(ctx)
+	if err != nil {
+		return portal.Manifest{}, err
+	}
+	a := v.Record.Applicant
+	m := portal.Manifest{
+		SchemaVersion:        ManifestVersion,
+		MaHoSo:               v.ID,
+		MaTTHC:               v.ProcedureCode,
+		TenTTHC:              v.Record.ProcedureName,
+		MaLinhVuc:            v.Procedure.FieldCode,
+		TenLinhVuc:           v.Record.FieldName,
+		KenhThucHien:         v.Channel,
+		ChuHoSo:              a.Name,
+		LoaiDoiTuong:         1, // a citizen
+		SoGiayToChuHoSo:      a.ID,
+		DiaChiChuHoSo:        a.Address,
+		SoDienThoai:          a.Phone,
+		Email:                a.Email,
+		TrichYeuHoSo:         v.Record.ProcedureName + " — " + a.Name,
+		NgayTiepNhan:         portalTime(v.ReceivedAt),
+		NgayHenTra:           portalTime(v.AppointmentAt),
+		TrangThaiHoSo:        1,
+		HoSoCoThanhPhanSoHoa: 1,
+		NoiNopHoSo:           unit.Name,
+		DonViXuLy:            unit.Name,
+		CanBoTiepNhan:        v.Record.Signer,
+		DaoTao:               v.Training,
+		DinhDanhCHS:          []portal.DinhDanh{{LoaiDinhDanh: "CCCD", SoDinhDanh: a.ID}},
+	}
+	if v.Record.VNeID {
+		m.TaiKhoanDuocXacThucVoiVNeID = 1
+	}
+	for _, f := range v.Record.Fees {
+		m.DanhSachLePhi = append(m.DanhSachLePhi, portal.LePhi{TenPhiLePhi: f.Name, MaPhiLePhi: f.Code, HinhThucThu: 1, Gia: f.Amount, LoaiPhiLePhi: 1})
+	}
+	for _, c := range v.Components {
+		for _, f := range c.Files {
+			if f.Role != RoleSigned {
+				continue
+			}
+			m.TaiLieuNop = append(m.TaiLieuNop, portal.TaiLieu{
+				TepDinhKemId: f.Blob[:16], TenTepDinhKem: f.Name, MaThanhPhanHoSo: c.Code, TenThanhPhanHoSo: c.Name,
+				DuocSoHoa: 1, SoTrang: f.Pages, KichThuoc: f.Size, SHA256: f.Blob,
+			})
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,117 @@
+// Citizen tokens at rest: AES-GCM encrypted under a per-desk key file readable only by the user,
+// kept only until the dossier is submitted.
+package dossier
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"sohoa/portal"
+	"sohoa/storage"
+)
+
+const tokenKeyFile = "citizen-token.key"
+
+func (d *Desk) tokenKey() ([]byte, error) {
+	d.tokMu.Lock()
+	defer d.tokMu.Unlock()
+	path := filepath.Join(d.db.Dir(), tokenKeyFile)
+	key, err := os.ReadFile(path)
+	if err == nil && len(key) == 32 {
+		return key, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("citizen token key %s: %w", path, err)
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, key, 0o600); err != nil {
+		return nil, fmt.Errorf("citizen token key: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, fmt.Errorf("citizen token key: %w", err)
+	}
+	return key, nil
+}
+
+func tokenSetting(id string) string { return "citizen-token." + id }
+
+func (d *Desk) saveToken(ctx context.Context, id string, tok portal.Token) error {
+	key, err := d.tokenKey()
+	if err != nil {
+		return err
+	}
+	plain, err := json.Marshal(tok)
+	if err != nil {
+		return err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return err
+	}
+	nonce := make([]byte, gcm.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return err
+	}
+	sealed := gcm.Seal(nonce, nonce, plain, []byte(id))
+	clear(plain)
+	return d.db.SetSetting(ctx, tokenSetting(id), base64.StdEncoding.EncodeToString(sealed))
+}
+
+func (d *Desk) loadToken(ctx context.Context, id string) (portal.Token, error) {
+	enc, err := d.db.Setting(ctx, tokenSetting(id))
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && enc == "") {
+		return portal.Token{}, ErrNoAuthorization
+	}
+	if err != nil {
+		return portal.Token{}, err
+	}
+	sealed, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		return portal.Token{}, fmt.Errorf("%w (stored token unreadable)", ErrNoAuthorization)
+	}
+	key, err := d.tokenKey()
+	if err != nil {
+		return portal.Token{}, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return portal.Token{}, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return portal.Token{}, err
+	}
+	if len(sealed) < gcm.NonceSize() {
+		return portal.Token{}, fmt.Errorf("%w (stored token unreadable)", ErrNoAuthorization)
+	}
+	plain, err := gcm.Open(nil, sealed[:gcm.NonceSize()], sealed[gcm.NonceSize():], []byte(id))
+	if err != nil {
+		return portal.Token{}, fmt.Errorf("%w (stored token cannot be decrypted)", ErrNoAuthorization)
+	}
+	defer clear(plain)
+	var tok portal.Token
+	if err := json.Unmarshal(plain, &tok); err != nil {
+		return portal.Token{}, fmt.Errorf("%w (stored token unreadable)", ErrNoAuthorization)
+	}
+	return tok, nil
+}
+
+func (d *Desk) deleteToken(ctx context.Context, id string) error {
+	return d.db.SetSetting(ctx, tokenSetting(id), "")
+}

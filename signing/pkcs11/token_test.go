@@ -12,11 +12,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"fmt"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,143 +21,30 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
-	p11 "github.com/miekg/pkcs11"
 
 	"sohoa/signing"
 	"sohoa/signing/pkcs11"
+	"sohoa/signing/pkcs11/softhsmtest"
 )
 
 const (
-	label = "sohoa-test"
-	pin   = "123456"
-	soPIN = "87654321"
+	label = softhsmtest.Label
+	pin   = softhsmtest.PIN
 )
 
-func module(t *testing.T) string {
-	for _, c := range pkcs11.Candidates() {
-		if strings.Contains(c, "softhsm") {
-			if _, err := os.Stat(c); err == nil {
-				return c
-			}
-		}
-	}
-	t.Fatal("libsofthsm2.so not found: apt-get install softhsm2")
-	return ""
-}
+// The token set-up lives in softhsmtest so the CLI and GUI tests sign through the same real path.
+type ca = softhsmtest.CA
 
-// newToken makes a SoftHSM2 configuration and token in a temp dir, for this test only.
-func newToken(t *testing.T) string {
-	dir := t.TempDir()
-	tokens := filepath.Join(dir, "tokens")
-	if err := os.Mkdir(tokens, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	conf := filepath.Join(dir, "softhsm2.conf")
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+tokens+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SOFTHSM2_CONF", conf)
-	sh(t, "softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", soPIN)
-	return dir
-}
+func module(t *testing.T) string { return softhsmtest.Module(t) }
 
-func sh(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
+func newToken(t *testing.T) string { return softhsmtest.NewToken(t) }
 
-type ca struct {
-	cert *x509.Certificate
-	key  crypto.Signer
-}
+func sh(t *testing.T, name string, args ...string) string { return softhsmtest.Run(t, name, args...) }
 
-func newCA(t *testing.T) ca {
-	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Token Test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(5, 0, 0),
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.Public(), k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := x509.ParseCertificate(der)
-	return ca{c, k}
-}
+func newCA(t *testing.T) ca { return softhsmtest.NewCA(t) }
 
-func (c ca) issue(t *testing.T, name string, pub crypto.PublicKey, serial int64) *x509.Certificate {
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name, Organization: []string{"UBND xã Thử"}},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.cert, pub, c.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return cert
-}
-
-// importKey puts key on the token with softhsm2-util and the certificate with C_CreateObject.
 func importKey(t *testing.T, dir string, key crypto.Signer, cert *x509.Certificate, id, objLabel string) {
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kf := filepath.Join(dir, objLabel+".pem")
-	if err := os.WriteFile(kf, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sh(t, "softhsm2-util", "--import", kf, "--token", label, "--label", objLabel, "--id", id, "--pin", pin)
-	idBytes := make([]byte, len(id)/2)
-	fmt.Sscanf(id, "%x", &idBytes)
-	createCert(t, cert, idBytes, objLabel)
-}
-
-func createCert(t *testing.T, cert *x509.Certificate, id []byte, objLabel string) {
-	ctx := p11.New(module(t))
-	if err := ctx.Initialize(); err != nil {
-		t.Fatal(err)
-	}
-	defer ctx.Destroy()
-	defer ctx.Finalize()
-	slots, _ := ctx.GetSlotList(true)
-	var slot uint
-	found := false
-	for _, s := range slots {
-		if ti, err := ctx.GetTokenInfo(s); err == nil && strings.TrimSpace(ti.Label) == label {
-			slot, found = s, true
-		}
-	}
-	if !found {
-		t.Fatal("test token not found")
-	}
-	se, err := ctx.OpenSession(slot, p11.CKF_SERIAL_SESSION|p11.CKF_RW_SESSION)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ctx.CloseSession(se)
-	if err := ctx.Login(se, p11.CKU_USER, pin); err != nil {
-		t.Fatal(err)
-	}
-	defer ctx.Logout(se)
-	_, err = ctx.CreateObject(se, []*p11.Attribute{
-		p11.NewAttribute(p11.CKA_CLASS, p11.CKO_CERTIFICATE),
-		p11.NewAttribute(p11.CKA_CERTIFICATE_TYPE, p11.CKC_X_509),
-		p11.NewAttribute(p11.CKA_TOKEN, true),
-		p11.NewAttribute(p11.CKA_PRIVATE, false),
-		p11.NewAttribute(p11.CKA_VALUE, cert.Raw),
-		p11.NewAttribute(p11.CKA_SUBJECT, cert.RawSubject),
-		p11.NewAttribute(p11.CKA_ISSUER, cert.RawIssuer),
-		p11.NewAttribute(p11.CKA_SERIAL_NUMBER, cert.SerialNumber.Bytes()),
-		p11.NewAttribute(p11.CKA_ID, id),
-		p11.NewAttribute(p11.CKA_LABEL, objLabel),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	softhsmtest.ImportKey(t, dir, key, cert, id, objLabel)
 }
 
 func onePagePDF(t *testing.T) []byte {
@@ -178,7 +61,7 @@ func onePagePDF(t *testing.T) []byte {
 
 func signAndCheck(t *testing.T, id signing.Identity, c ca) {
 	out, err := signing.Sign(context.Background(), onePagePDF(t), id, signing.Appearance{Unit: "UBND xã Thử", ScanTime: time.Now()},
-		signing.Options{Roots: pool(c.cert)})
+		signing.Options{Roots: pool(c.Cert)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +72,7 @@ func signAndCheck(t *testing.T, id signing.Identity, c ca) {
 	if s, _ := exec.Command("pdfsig", f).CombinedOutput(); !strings.Contains(string(s), "Signature is Valid") {
 		t.Fatalf("pdfsig:\n%s", s)
 	}
-	rep, err := signing.Verify(out, pool(c.cert))
+	rep, err := signing.Verify(out, pool(c.Cert))
 	if err != nil || !rep.Valid() {
 		t.Fatalf("Verify: %v\n%s", err, rep.Text("en"))
 	}
@@ -205,8 +88,8 @@ func TestListAndSignRSA2048(t *testing.T) {
 	dir := newToken(t)
 	c := newCA(t)
 	k, _ := rsa.GenerateKey(rand.Reader, 2048)
-	importKey(t, dir, k, c.issue(t, "Nguyễn Văn Token", k.Public(), 10), "01", "officer")
-	createCert(t, c.cert, []byte{0xca}, "ca")
+	importKey(t, dir, k, c.Issue(t, "Nguyễn Văn Token", k.Public(), 10), "01", "officer")
+	softhsmtest.CreateCert(t, c.Cert, []byte{0xca}, "ca")
 
 	mod := module(t)
 	toks, err := pkcs11.List(mod)
@@ -246,7 +129,7 @@ func TestListAndSignRSA2048(t *testing.T) {
 	if !bytes.Equal(p, make([]byte, len(pin))) {
 		t.Fatal("PIN slice not zeroed")
 	}
-	if id.Certificate().Subject.CommonName != "Nguyễn Văn Token" || len(id.Chain()) != 1 || !id.Chain()[0].Equal(c.cert) || id.Label() != label {
+	if id.Certificate().Subject.CommonName != "Nguyễn Văn Token" || len(id.Chain()) != 1 || !id.Chain()[0].Equal(c.Cert) || id.Label() != label {
 		t.Fatalf("identity: %s chain %d", id.Certificate().Subject, len(id.Chain()))
 	}
 	signAndCheck(t, id, c)
@@ -262,7 +145,7 @@ func TestWrongPIN(t *testing.T) {
 	dir := newToken(t)
 	c := newCA(t)
 	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	importKey(t, dir, k, c.issue(t, "PIN", k.Public(), 11), "02", "officer")
+	importKey(t, dir, k, c.Issue(t, "PIN", k.Public(), 11), "02", "officer")
 	mod := module(t)
 	_, err := pkcs11.Open(mod, pkcs11.Selector{TokenLabel: label}, []byte("000000"))
 	if !errors.Is(err, pkcs11.ErrWrongPIN) {
@@ -288,9 +171,9 @@ func TestRSA3072AndECDSA(t *testing.T) {
 	dir := newToken(t)
 	c := newCA(t)
 	rk, _ := rsa.GenerateKey(rand.Reader, 3072)
-	importKey(t, dir, rk, c.issue(t, "RSA 3072", rk.Public(), 12), "03", "rsa")
+	importKey(t, dir, rk, c.Issue(t, "RSA 3072", rk.Public(), 12), "03", "rsa")
 	ek, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	importKey(t, dir, ek, c.issue(t, "ECDSA P-256", ek.Public(), 13), "04", "ec")
+	importKey(t, dir, ek, c.Issue(t, "ECDSA P-256", ek.Public(), 13), "04", "ec")
 	mod := module(t)
 	for _, want := range []string{"rsa", "ec"} {
 		id, err := pkcs11.Open(mod, pkcs11.Selector{TokenLabel: label, CertLabel: want}, []byte(pin))

@@ -1,0 +1,350 @@
+// Size-tuned encoding: JPEG (colour 4:2:0 or 8-bit grey) at a per-page quality, or bilevel PNG.
+package cleanup
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+
+	"sohoa/scanner"
+)
+
+// Output formats of Encode.
+const (
+	FormatJPEG = "jpeg" // baseline JPEG: colour with 4:2:0 chroma subsampling, or 8-bit grey
+	FormatPNG  = "png"  // 1-bit paletted PNG (black and white), lossless
+)
+
+// Encoding defaults.
+const (
+	DefaultTargetKB   = 360 // per A4 page at 200 dpi: about quality 75–80 on a dense text page
+	DefaultMinQuality = 60  // legibility floor
+	DefaultMaxQuality = 90
+)
+
+// a4Inch2 is the area of an A4 page in square inches.
+const a4Inch2 = (210 / 25.4) * (297 / 25.4)
+
+// Options tunes Process and Encode. The zero value means colour JPEG of about 360 KB per A4 page
+// at 200 dpi, quality between 60 and 90, paper background whitened.
+type Options struct {
+	// Mode is the colour mode the unit allows for this component: ModeColor (default), ModeGray
+	// (8-bit grey JPEG) or ModeBW (bilevel, lossless 1-bit PNG).
+	Mode scanner.ColorMode
+	// TargetKB is the JPEG size aimed at for an A4 page at 200 dpi; other sizes scale with the
+	// page area and linearly with the resolution. 0 means DefaultTargetKB.
+	TargetKB int
+	// MinQuality and MaxQuality bound the JPEG quality (0: 60 and 90). The floor wins over the
+	// target: a busy page may come out larger than TargetKB.
+	MinQuality, MaxQuality int
+	// KeepBackground leaves the paper as scanned; by default paper tint and noise brighter than
+	// the text are pushed to white, which makes files much smaller without touching the ink.
+	KeepBackground bool
+}
+
+func (o Options) withDefaults() Options {
+	if o.Mode == "" {
+		o.Mode = scanner.ModeColor
+	}
+	if o.TargetKB <= 0 {
+		o.TargetKB = DefaultTargetKB
+	}
+	if o.MinQuality <= 0 {
+		o.MinQuality = DefaultMinQuality
+	}
+	if o.MaxQuality <= 0 {
+		o.MaxQuality = DefaultMaxQuality
+	}
+	o.MinQuality = min(max(o.MinQuality, 1), 100)
+	o.MaxQuality = min(max(o.MaxQuality, o.MinQuality), 100)
+	return o
+}
+
+// Encode encodes a cleaned page for the dossier PDF. dpi is the page's resolution (0: 200).
+// Colour pages become JPEG with 4:2:0 chroma subsampling and grey pages 8-bit grey JPEG, at the
+// highest quality within [MinQuality, MaxQuality] whose size meets the target (the quality is
+// chosen on a sample of the page, then the whole page is encoded once). ModeBW gives a 1-bit PNG,
+// which pdfcpu's ImportImages embeds losslessly (as an indexed Flate image). format is
+// FormatJPEG or FormatPNG.
+func Encode(img image.Image, dpi int, opts Options) (data []byte, format string, err error) {
+	if err := checkImage(img); err != nil {
+		return nil, "", err
+	}
+	data, format, _, err = encode(toPage(img), dpi, opts.withDefaults())
+	return data, format, err
+}
+
+// encode is Encode on an *image.RGBA or *image.Gray page; it also returns the JPEG quality used.
+func encode(page image.Image, dpi int, o Options) ([]byte, string, int, error) {
+	if dpi <= 0 {
+		dpi = 200
+	}
+	b := page.Bounds()
+	var lut [3][256]uint8
+	for c := range lut {
+		for v := range lut[c] {
+			lut[c][v] = uint8(v)
+		}
+	}
+	if !o.KeepBackground {
+		lut = whitening(page)
+	}
+	if o.Mode == scanner.ModeBW {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, bilevel(page, lut[0])); err != nil {
+			return nil, "", 0, fmt.Errorf("%w: PNG: %v", ErrEncode, err)
+		}
+		return buf.Bytes(), FormatPNG, 0, nil
+	}
+	var img image.Image
+	if rgba, ok := page.(*image.RGBA); ok && o.Mode == scanner.ModeColor {
+		img = toYCbCr(rgba, &lut)
+	} else {
+		img = toGray(page, &lut[0])
+	}
+	area := float64(b.Dx()) * float64(b.Dy()) / float64(dpi*dpi)
+	target := int(float64(o.TargetKB*1024) * area / a4Inch2 * float64(dpi) / 200)
+	q, err := chooseQuality(img, target, o.MinQuality, o.MaxQuality)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	var buf bytes.Buffer
+	buf.Grow(target + target/4)
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+		return nil, "", 0, fmt.Errorf("%w: JPEG: %v", ErrEncode, err)
+	}
+	return buf.Bytes(), FormatJPEG, q, nil
+}
+
+// chooseQuality finds the highest quality in [lo, hi] whose estimated size is within target:
+// a binary search encoding one band of 16 rows in 8 and scaling the size up.
+func chooseQuality(img image.Image, target, lo, hi int) (int, error) {
+	sample, scale := sampleBands(img)
+	var buf bytes.Buffer
+	size := func(q int) (int, error) {
+		buf.Reset()
+		if err := jpeg.Encode(&buf, sample, &jpeg.Options{Quality: q}); err != nil {
+			return 0, fmt.Errorf("%w: JPEG: %v", ErrEncode, err)
+		}
+		const header = 620 // markers and tables, paid once per file
+		return int(float64(buf.Len()-header)*scale) + header, nil
+	}
+	if n, err := size(hi); err != nil || n <= target {
+		return hi, err
+	}
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		n, err := size(mid)
+		if err != nil {
+			return 0, err
+		}
+		if n <= target {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo, nil
+}
+
+// sampleBands returns one in 8 bands of 16 rows of img (JPEG MCU rows) as one image, and the
+// factor from its area to img's. Small images are returned whole.
+func sampleBands(img image.Image) (image.Image, float64) {
+	const band, every = 16, 8
+	h := img.Bounds().Dy()
+	n := h / band
+	if n < every*4 {
+		return img, 1
+	}
+	// One band from each group of 8 at a varying position, so that the sample does not beat
+	// with the text's line pitch.
+	var picks []int
+	seed := uint32(12345)
+	for g := 0; g+every <= n; g += every {
+		seed = seed*1103515245 + 12345
+		picks = append(picks, g+int(seed>>16)%every)
+	}
+	scale := float64(h) / float64(len(picks)*band)
+	switch m := img.(type) {
+	case *image.YCbCr:
+		w := m.Rect.Dx()
+		s := image.NewYCbCr(image.Rect(0, 0, w, len(picks)*band), image.YCbCrSubsampleRatio420)
+		for k, i := range picks {
+			for y := 0; y < band; y++ {
+				copy(s.Y[(k*band+y)*s.YStride:], m.Y[(i*band+y)*m.YStride:(i*band+y)*m.YStride+w])
+			}
+			for y := 0; y < band/2; y++ {
+				copy(s.Cb[(k*band/2+y)*s.CStride:], m.Cb[(i*band/2+y)*m.CStride:(i*band/2+y+1)*m.CStride])
+				copy(s.Cr[(k*band/2+y)*s.CStride:], m.Cr[(i*band/2+y)*m.CStride:(i*band/2+y+1)*m.CStride])
+			}
+		}
+		return s, scale
+	case *image.RGBA:
+		w := m.Rect.Dx()
+		s := image.NewRGBA(image.Rect(0, 0, w, len(picks)*band))
+		for k, i := range picks {
+			for y := 0; y < band; y++ {
+				copy(s.Pix[(k*band+y)*s.Stride:], m.Pix[(i*band+y)*m.Stride:(i*band+y)*m.Stride+4*w])
+			}
+		}
+		return s, scale
+	case *image.Gray:
+		w := m.Rect.Dx()
+		s := image.NewGray(image.Rect(0, 0, w, len(picks)*band))
+		for k, i := range picks {
+			for y := 0; y < band; y++ {
+				copy(s.Pix[(k*band+y)*s.Stride:], m.Pix[(i*band+y)*m.Stride:(i*band+y)*m.Stride+w])
+			}
+		}
+		return s, scale
+	}
+	return img, 1
+}
+
+// whitening builds per-channel levels that map the paper (and noise a few levels around it) to
+// white: v → v·255/white, where white is just below the paper's level. Ink keeps its darkness
+// (scaled by a few per cent) and paper tint is removed (a white balance).
+func whitening(page image.Image) [3][256]uint8 {
+	var hist [3][256]int
+	b := page.Bounds()
+	switch m := page.(type) {
+	case *image.RGBA:
+		for y := b.Min.Y; y < b.Max.Y; y += 3 {
+			off := m.PixOffset(b.Min.X, y)
+			row := m.Pix[off : off+b.Dx()*4]
+			for i := 0; i+3 < len(row); i += 12 {
+				hist[0][row[i]]++
+				hist[1][row[i+1]]++
+				hist[2][row[i+2]]++
+			}
+		}
+	case *image.Gray:
+		for y := b.Min.Y; y < b.Max.Y; y += 3 {
+			off := m.PixOffset(b.Min.X, y)
+			for _, v := range m.Pix[off : off+b.Dx() : off+b.Dx()] {
+				hist[0][v]++
+			}
+		}
+		hist[1], hist[2] = hist[0], hist[0]
+	}
+	var lut [3][256]uint8
+	for c := range lut {
+		paper := histMode(&hist[c])
+		white := paper - 8 // noise around the paper level becomes white
+		for v := range lut[c] {
+			if paper < 120 {
+				lut[c][v] = uint8(v)
+			} else {
+				lut[c][v] = uint8(min(255, v*255/white))
+			}
+		}
+	}
+	return lut
+}
+
+// histMode is the most common level at or above 96 (smoothed over ±2 levels); 0 when none.
+func histMode(h *[256]int) int {
+	best, bestN := 0, 0
+	for v := 255; v >= 96; v-- {
+		n := 0
+		for d := -2; d <= 2; d++ {
+			if v+d <= 255 {
+				n += h[v+d]
+			}
+		}
+		if n > bestN {
+			best, bestN = v, n
+		}
+	}
+	return best
+}
+
+// toYCbCr converts m to 4:2:0 YCbCr (the layout the JPEG encoder writes) through the tone curves.
+func toYCbCr(m *image.RGBA, lut *[3][256]uint8) *image.YCbCr {
+	b := m.Rect
+	w, h := b.Dx(), b.Dy()
+	out := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	for y := 0; y < h; y++ {
+		off := m.PixOffset(b.Min.X, b.Min.Y+y)
+		row := m.Pix[off : off+w*4]
+		yr := out.Y[y*out.YStride : y*out.YStride+w]
+		for x := range yr {
+			r, g, bb := lut[0][row[4*x]], lut[1][row[4*x+1]], lut[2][row[4*x+2]]
+			yr[x] = uint8((luma(r, g, bb) + 1<<15) >> 16)
+		}
+	}
+	for cy := 0; cy < (h+1)/2; cy++ {
+		r0 := m.PixOffset(b.Min.X, b.Min.Y+2*cy)
+		r1 := m.PixOffset(b.Min.X, b.Min.Y+min(2*cy+1, h-1))
+		cb := out.Cb[cy*out.CStride:]
+		cr := out.Cr[cy*out.CStride:]
+		for cx := 0; cx < (w+1)/2; cx++ {
+			x0, x1 := 8*cx, 4*min(2*cx+1, w-1)
+			var sr, sg, sb int32
+			for _, i := range [4]int{r0 + x0, r0 + x1, r1 + x0, r1 + x1} {
+				sr += int32(lut[0][m.Pix[i]])
+				sg += int32(lut[1][m.Pix[i+1]])
+				sb += int32(lut[2][m.Pix[i+2]])
+			}
+			// BT.601 full range as in image/color, on the 2×2 mean (sums are ×4).
+			cb[cx] = clampC((-11056*sr - 21712*sg + 32768*sb + 4*(257<<15)) >> 18)
+			cr[cx] = clampC((32768*sr - 27440*sg - 5328*sb + 4*(257<<15)) >> 18)
+		}
+	}
+	return out
+}
+
+func clampC(v int32) uint8 {
+	return uint8(min(255, max(0, v)))
+}
+
+// toGray converts page to a new 8-bit grey image through the tone curve.
+func toGray(page image.Image, lut *[256]uint8) *image.Gray {
+	b := page.Bounds()
+	w, h := b.Dx(), b.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	switch m := page.(type) {
+	case *image.RGBA:
+		for y := 0; y < h; y++ {
+			off := m.PixOffset(b.Min.X, b.Min.Y+y)
+			row := m.Pix[off : off+w*4]
+			d := out.Pix[y*out.Stride : y*out.Stride+w]
+			for x := range d {
+				d[x] = lut[uint8((luma(row[4*x], row[4*x+1], row[4*x+2])+1<<15)>>16)]
+			}
+		}
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			off := m.PixOffset(b.Min.X, b.Min.Y+y)
+			d := out.Pix[y*out.Stride : y*out.Stride+w]
+			for x, v := range m.Pix[off : off+w] {
+				d[x] = lut[v]
+			}
+		}
+	}
+	return out
+}
+
+// bilevel thresholds page (after the tone curve) at 5/8 of the paper level into a two-colour
+// paletted image, which png writes at 1 bit per pixel.
+func bilevel(page image.Image, lut [256]uint8) *image.Paletted {
+	g := toGray(page, &lut)
+	var hist [256]int
+	for _, v := range g.Pix {
+		hist[v]++
+	}
+	th := uint8(160)
+	if p := histMode(&hist); p > 0 {
+		th = uint8(p * 5 / 8)
+	}
+	out := image.NewPaletted(g.Rect, color.Palette{color.Gray{0}, color.Gray{255}})
+	for i, v := range g.Pix {
+		if v >= th {
+			out.Pix[i] = 1
+		}
+	}
+	return out
+}

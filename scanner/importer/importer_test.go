@@ -1,0 +1,359 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// sharedTestdata is <repo>/../shared/testdata, found from the package directory.
+func sharedTestdata(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(wd, "..", "..", "..", "shared", "testdata")
+}
+
+func run(t *testing.T, name string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+}
+
+// makePDF writes an unsigned PDF of n pages.
+func makePDF(t *testing.T, n int) []byte {
+	t.Helper()
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetFont("Helvetica", "", 14)
+	for i := range n {
+		f.AddPage()
+		f.Cell(40, 10, "page "+string(rune('1'+i)))
+	}
+	var buf bytes.Buffer
+	if err := f.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestSignedPDFsKeptByteForByte(t *testing.T) {
+	dir := filepath.Join(sharedTestdata(t), "signed-pdfs")
+	files, err := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if err != nil || len(files) < 5 {
+		t.Fatalf("signed PDFs in %s: %v %v", dir, files, err)
+	}
+	want := map[string]struct {
+		n    int
+		name string
+	}{
+		"pdfsign-aatl-datasheet.pdf":                     {1, "Marketing"},
+		"pdfsign-testfile30-adobe.pdf":                   {1, "John B Harris"},
+		"dss-hello_signed_INCSAVE_signed.pdf":            {2, "MonacelliTestIncard"},
+		"dss-PAdES-LT.pdf":                               {4, "LEPROPRE Jean"},
+		"dss-Signature-P-HU_POL-3.pdf":                   {2, "Polyák Ferenc Árpád"}, // T61/Latin-1 name repaired
+		"dss-doc-firmado-T.pdf":                          {1, "FRANCISCO DE LA PEÑA FERNANDEZ"},
+		"pyhanko-pades-lta-dss-indirect-arrs-test-2.pdf": {3, "document timestamp: Time Stamping Authority"},
+		"dss-pdf-signed-original.pdf":                    {1, "good-user"},
+	}
+	for _, f := range files {
+		in, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Import(context.Background(), f, Options{})
+		if err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		if r.Kind != KindPDF || !r.Signed || !bytes.Equal(r.PDF, in) || r.PageCount < 1 || len(r.Signatures) == 0 {
+			t.Errorf("%s: kind %s signed %v identical %v pages %d sigs %q", r.Name, r.Kind, r.Signed, bytes.Equal(r.PDF, in), r.PageCount, r.Signatures)
+		}
+		if w, ok := want[r.Name]; ok {
+			all := strings.Join(r.Signatures, " | ")
+			if len(r.Signatures) != w.n || !strings.Contains(all, w.name) {
+				t.Errorf("%s: signatures %q, want %d mentioning %q", r.Name, r.Signatures, w.n, w.name)
+			}
+		}
+	}
+}
+
+func TestPlainPDF(t *testing.T) {
+	data := makePDF(t, 3)
+	r, err := ImportBytes("don.pdf", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != KindPDF || r.PageCount != 3 || r.Signed || !bytes.Equal(r.PDF, data) || r.Name != "don.pdf" {
+		t.Fatalf("result %+v", r)
+	}
+}
+
+func TestBadPDFs(t *testing.T) {
+	data := makePDF(t, 2)
+	cases := map[string][]byte{
+		"truncated-half.pdf": data[:len(data)/2],
+		"truncated-tail.pdf": data[:len(data)-8],
+		"garbage.pdf":        []byte("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nendobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"),
+		"noise.pdf":          append(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0x8f, 0x11, 0x00}, 3000)...), []byte("\n%%EOF")...),
+	}
+	// Damage the cross-reference table but keep the end marker.
+	xref := bytes.Replace(data, []byte("xref"), []byte("xxxx"), 1)
+	xref = bytes.Replace(xref, []byte("/Pages"), []byte("/Pagez"), -1)
+	cases["broken-xref.pdf"] = xref
+	for name, b := range cases {
+		_, err := ImportBytes(name, b, Options{})
+		if !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: %v, want ErrCorrupt", name, err)
+		} else if !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: message does not name the file: %v", name, err)
+		}
+	}
+}
+
+func TestEncryptedPDF(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.pdf")
+	if err := os.WriteFile(plain, makePDF(t, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	user := filepath.Join(dir, "user.pdf")
+	owner := filepath.Join(dir, "owner-only.pdf")
+	run(t, "qpdf", "--encrypt", "secret", "owner", "256", "--", plain, user)
+	run(t, "qpdf", "--encrypt", "", "owner", "256", "--", plain, owner)
+	for _, f := range []string{user, owner} {
+		_, err := Import(context.Background(), f, Options{})
+		if !errors.Is(err, ErrEncrypted) || !strings.Contains(err.Error(), "unprotected copy") {
+			t.Errorf("%s: %v, want ErrEncrypted", filepath.Base(f), err)
+		}
+	}
+}
+
+// exifJPEG encodes img as JPEG with an EXIF block carrying orientation o.
+func exifJPEG(t *testing.T, img image.Image, o uint16) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	// TIFF header (little endian), IFD0 with one entry: Orientation SHORT 1 = o.
+	tiffBlock := []byte{'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, byte(o), byte(o >> 8), 0, 0, 0, 0, 0, 0}
+	seg := append([]byte("Exif\x00\x00"), tiffBlock...)
+	app1 := []byte{0xFF, 0xE1, byte((len(seg) + 2) >> 8), byte(len(seg) + 2)}
+	app1 = append(app1, seg...)
+	b := buf.Bytes()
+	return append(append(append([]byte{}, b[:2]...), app1...), b[2:]...)
+}
+
+func halfRed(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{255, 255, 255, 255}
+			if x < w/2 {
+				c = color.RGBA{220, 0, 0, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	return img
+}
+
+func isRed(c color.Color) bool {
+	r, g, _, _ := c.RGBA()
+	return r>>8 > 150 && g>>8 < 80
+}
+
+func TestJPEGOrientation(t *testing.T) {
+	src := halfRed(40, 20) // red on the left
+	cases := []struct {
+		o          uint16
+		w, h       int
+		redX, redY int // a pixel that must be red after orientation
+		wtX, wtY   int // a pixel that must be white
+	}{
+		{1, 40, 20, 2, 10, 38, 10},
+		{3, 40, 20, 38, 10, 2, 10}, // 180°: red on the right
+		{6, 20, 40, 10, 2, 10, 38}, // 90° clockwise: red on top
+		{8, 20, 40, 10, 38, 10, 2}, // 90° counter-clockwise: red at the bottom
+		{2, 40, 20, 38, 10, 2, 10}, // mirrored
+	}
+	for _, c := range cases {
+		r, err := ImportBytes("photo.jpg", exifJPEG(t, src, c.o), Options{})
+		if err != nil {
+			t.Fatalf("orientation %d: %v", c.o, err)
+		}
+		if r.Kind != KindImages || len(r.Pages) != 1 || r.PageCount != 1 || r.Format != "jpeg" {
+			t.Fatalf("orientation %d: %+v", c.o, r)
+		}
+		img := r.Pages[0].Image
+		if b := img.Bounds(); b.Dx() != c.w || b.Dy() != c.h {
+			t.Errorf("orientation %d: size %v, want %dx%d", c.o, b, c.w, c.h)
+			continue
+		}
+		if !isRed(img.At(c.redX, c.redY)) || isRed(img.At(c.wtX, c.wtY)) {
+			t.Errorf("orientation %d: red/white pixels in the wrong place", c.o)
+		}
+		if r.Pages[0].DPI < 1 {
+			t.Errorf("orientation %d: DPI %d", c.o, r.Pages[0].DPI)
+		}
+	}
+	// Truncated JPEG.
+	b := exifJPEG(t, src, 1)
+	if _, err := ImportBytes("cut.jpg", b[:len(b)/2], Options{}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated JPEG: %v", err)
+	}
+}
+
+// pngChunk builds one PNG chunk with its CRC.
+func pngChunk(typ string, data []byte) []byte {
+	out := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	out = append(out, typ...)
+	out = append(out, data...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+}
+
+func TestPNGResolutionAndLimits(t *testing.T) {
+	var buf bytes.Buffer
+	png.Encode(&buf, halfRed(100, 60))
+	b := buf.Bytes()
+	// Insert pHYs (300 dpi = 11811 pixels per metre) after IHDR (8 + 25 bytes).
+	phys := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, 11811), 11811)
+	withDPI := append(append(append([]byte{}, b[:33]...), pngChunk("pHYs", append(phys, 1))...), b[33:]...)
+	r, err := ImportBytes("scan.png", withDPI, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Pages[0].DPI != 300 || r.Pages[0].Image.Bounds().Dx() != 100 {
+		t.Errorf("png page %+v", r.Pages[0])
+	}
+	if _, err := ImportBytes("scan.png", withDPI, Options{MaxPixels: 5000}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("MaxPixels 5000 on 6000 pixels: %v", err)
+	}
+	if _, err := ImportBytes("scan.png", withDPI, Options{MaxBytes: 100}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("MaxBytes 100: %v", err)
+	}
+	if _, err := ImportBytes("cut.png", b[:len(b)-30], Options{}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated PNG: %v", err)
+	}
+}
+
+// bombPNG declares w×h 8-bit grey pixels but carries only a tiny compressed stream.
+func bombPNG(w, h uint32) []byte {
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
+	ihdr = append(ihdr, 8, 0, 0, 0, 0)
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = append(out, pngChunk("IHDR", ihdr)...)
+	out = append(out, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01})...)
+	return append(out, pngChunk("IEND", nil)...)
+}
+
+func TestDecompressionBombs(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"huge.png", bombPNG(100000, 100000)},
+		{"bomb.png", bombPNG(12000, 11000)}, // 132 MP, just over the default 120 MP
+	} {
+		_, err := ImportBytes(c.name, c.data, Options{})
+		if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), c.name) {
+			t.Errorf("%s (%d bytes): %v, want ErrTooLarge", c.name, len(c.data), err)
+		}
+	}
+	// A huge TIFF header is refused before decoding too.
+	dir := t.TempDir()
+	small := filepath.Join(dir, "s.tif")
+	run(t, "convert", "-size", "10x10", "xc:white", "-compress", "none", small)
+	data, _ := os.ReadFile(small)
+	if _, err := ImportBytes("s.tif", data, Options{MaxPixels: 50}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("TIFF over MaxPixels: %v", err)
+	}
+}
+
+func TestMultiPageTIFF(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "fax.tif")
+	run(t, "convert", "-size", "30x20", "xc:red", "-size", "50x40", "xc:blue", "-size", "16x16", "xc:gray50", "-compress", "lzw", f)
+	r, err := Import(context.Background(), f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kind != KindImages || r.PageCount != 3 || len(r.Pages) != 3 {
+		t.Fatalf("TIFF pages: %d (%+v)", len(r.Pages), r)
+	}
+	sizes := [][2]int{{30, 20}, {50, 40}, {16, 16}}
+	for i, p := range r.Pages {
+		b := p.Image.Bounds()
+		if b.Dx() != sizes[i][0] || b.Dy() != sizes[i][1] || p.Index != i {
+			t.Errorf("page %d: %v index %d", i, b, p.Index)
+		}
+	}
+	if !isRed(r.Pages[0].Image.At(5, 5)) {
+		t.Error("page 1 is not red")
+	}
+	if _, _, bl, _ := r.Pages[1].Image.At(5, 5).RGBA(); bl>>8 < 200 {
+		t.Error("page 2 is not blue")
+	}
+	data, _ := os.ReadFile(f)
+	if _, err := ImportBytes("cut.tif", data[:len(data)-40], Options{}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated TIFF: %v", err)
+	}
+	// Make the first IFD's next pointer point to itself: a loop.
+	bo := binary.ByteOrder(binary.LittleEndian)
+	if data[0] == 'M' {
+		bo = binary.BigEndian
+	}
+	loop := append([]byte{}, data...)
+	off := bo.Uint32(loop[4:])
+	n := bo.Uint16(loop[off:])
+	bo.PutUint32(loop[off+2+uint32(n)*12:], off)
+	if _, err := ImportBytes("loop.tif", loop, Options{}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("looping TIFF: %v", err)
+	}
+	// Cancelled before decoding.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Import(ctx, f, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled import: %v", err)
+	}
+}
+
+func TestUnsupportedAndEmpty(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"anim.gif":   []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+		"note.txt":   []byte("xin chào"),
+		"photo.heic": append([]byte{0, 0, 0, 24}, []byte("ftypheic\x00\x00\x00\x00mif1heic")...),
+	} {
+		_, err := ImportBytes(name, data, Options{})
+		if !errors.Is(err, ErrUnsupportedFormat) || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), Accepted) {
+			t.Errorf("%s: %v, want ErrUnsupportedFormat naming the file and the accepted formats", name, err)
+		}
+	}
+	if _, err := ImportBytes("empty.pdf", nil, Options{}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("empty file: %v", err)
+	}
+	if _, err := Import(context.Background(), filepath.Join(t.TempDir(), "missing.pdf"), Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	big := filepath.Join(t.TempDir(), "big.pdf")
+	os.WriteFile(big, make([]byte, 2048), 0o644)
+	if _, err := Import(context.Background(), big, Options{MaxBytes: 1024}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("file over MaxBytes: %v", err)
+	}
+}

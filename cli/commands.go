@@ -2,6 +2,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/pem"
@@ -172,7 +173,33 @@ func dossierCmd(g *Globals) *cobra.Command {
 		}),
 	}
 	list.Flags().StringVar(&state, "state", "", "only dossiers in this state")
-	c.AddCommand(newc, show, list)
+	var out string
+	export := &cobra.Command{
+		Use:   "export ID",
+		Short: "write the dossier package (manifest + signed PDFs + SHA256SUMS) as a zip for a manual upload",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+				if out == "" {
+					out = args[0] + ".zip"
+				}
+				var buf bytes.Buffer
+				if err := d.Export(ctx, args[0], &buf); err != nil {
+					return err
+				}
+				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+					return err
+				}
+				if g.JSON {
+					return g.printJSON(map[string]any{"dossier": args[0], "file": out, "bytes": buf.Len()})
+				}
+				g.printf("%s\n", out)
+				return nil
+			})(cmd, args)
+		},
+	}
+	export.Flags().StringVarP(&out, "output", "o", "", "zip file (default <code>.zip)")
+	c.AddCommand(newc, show, list, export)
 	return c
 }
 

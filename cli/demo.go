@@ -16,7 +16,6 @@ import (
 	"sohoa/portal"
 	"sohoa/portal/refportal"
 	"sohoa/scanner"
-	_ "sohoa/scanner/virtual" // the training scanner
 )
 
 // DemoResult is what `sohoa demo --json` prints.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"sohoa/scanner"
+	"sohoa/scanner/cleanup"
 	"sohoa/scanner/importer"
 	"sohoa/storage"
 )
@@ -22,7 +23,7 @@ const JPEGQuality = 85
 // CaptureEvent tells the screen about a page that was just stored.
 type CaptureEvent struct {
 	Page  storage.Page
-	Image image.Image // the pixels as scanned, for the thumbnail
+	Image image.Image // the cleaned pixels, for the thumbnail
 }
 
 // ScanRequest asks for a scan into one component.
@@ -65,13 +66,13 @@ func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
 	scanErr := dev.Scan(ctx, s, scanner.Handler{
 		OnProgress: r.OnProgress,
 		OnPage: func(p scanner.Page) error {
-			sp, err := d.storeImage(ctx, r.Dossier, r.Component, p.Image, p.DPI, s.Mode, "scan:"+dev.Address())
+			sp, img, err := d.storeImage(ctx, r.Dossier, r.Component, p.Image, p.DPI, s.Mode, "scan:"+dev.Address(), true)
 			if err != nil {
 				return err
 			}
 			stored++
 			if r.OnPage != nil {
-				r.OnPage(CaptureEvent{Page: sp, Image: p.Image})
+				r.OnPage(CaptureEvent{Page: sp, Image: img})
 			}
 			return nil
 		},
@@ -116,30 +117,45 @@ func (d *Desk) markScanStart(ctx context.Context, id string) error {
 	return d.db.UpdateDossier(ctx, row)
 }
 
-// storeImage encodes one page for storage and records it at the end of the component.
-func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string) (storage.Page, error) {
-	var buf bytes.Buffer
-	format := "jpeg"
-	if mode == scanner.ModeBW || isPaletted(img) {
-		format = "png"
-		if err := png.Encode(&buf, img); err != nil {
-			return storage.Page{}, fmt.Errorf("encode page: %w", err)
+// storeImage records one page at the end of the component. Scanned pages go through the clean-up
+// pipeline (crop to the paper, deskew, upright, blank flag, size-tuned JPEG); imported photos are
+// only flagged and encoded, never reshaped.
+func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
+	var data []byte
+	var format string
+	var blank bool
+	if clean {
+		res, err := cleanup.Process(scanner.Page{Image: img, DPI: dpi}, cleanup.Options{Mode: mode})
+		if err != nil {
+			return storage.Page{}, nil, fmt.Errorf("clean page: %w", err)
 		}
-	} else if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: JPEGQuality}); err != nil {
-		return storage.Page{}, fmt.Errorf("encode page: %w", err)
+		img, data, format, blank = res.Image, res.Data, res.Format, res.Blank
+	} else {
+		var buf bytes.Buffer
+		format = "jpeg"
+		if isPaletted(img) {
+			format = "png"
+			if err := png.Encode(&buf, img); err != nil {
+				return storage.Page{}, nil, fmt.Errorf("encode page: %w", err)
+			}
+		} else if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: JPEGQuality}); err != nil {
+			return storage.Page{}, nil, fmt.Errorf("encode page: %w", err)
+		}
+		data = buf.Bytes()
+		blank, _ = cleanup.IsBlank(img)
 	}
-	sha, err := d.db.Blobs().PutBytes(buf.Bytes())
+	sha, err := d.db.Blobs().PutBytes(data)
 	if err != nil {
-		return storage.Page{}, err
+		return storage.Page{}, nil, err
 	}
 	b := img.Bounds()
 	p := storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
-		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: IsBlank(img), Source: source, CreatedAt: d.now()}
+		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: blank, Source: source, CreatedAt: d.now()}
 	p.ID, err = d.db.AddPage(ctx, p)
 	if err != nil {
-		return storage.Page{}, err
+		return storage.Page{}, nil, err
 	}
-	return p, nil
+	return p, img, nil
 }
 
 func isPaletted(img image.Image) bool {
@@ -195,7 +211,7 @@ func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Re
 		}
 	default:
 		for _, p := range res.Pages {
-			if _, err := d.storeImage(ctx, id, comp, p.Image, p.DPI, scanner.ModeColor, source); err != nil {
+			if _, _, err := d.storeImage(ctx, id, comp, p.Image, p.DPI, scanner.ModeColor, source, false); err != nil {
 				return err
 			}
 		}

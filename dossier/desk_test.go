@@ -179,6 +179,26 @@ func TestJamKeepsPagesAlreadyScanned(t *testing.T) {
 	}
 }
 
+func TestDuplexBackSidesFlaggedBlank(t *testing.T) {
+	d := openDesk(t)
+	v := newDossier(t, d)
+	n, err := d.Scan(ctx, dossier.ScanRequest{Dossier: v.ID, Component: "TP1", Device: "virtual:pages=2",
+		Settings: scanner.Settings{Source: scanner.SourceDuplex, DPI: 150, Mode: scanner.ModeColor}})
+	if err != nil || n != 4 {
+		t.Fatalf("duplex scan: %d pages, %v", n, err)
+	}
+	v, _ = d.Dossier(ctx, v.ID)
+	c, _ := v.Component("TP1")
+	for i, p := range c.Pages {
+		if back := i%2 == 1; p.Blank != back {
+			t.Errorf("page %d: blank=%v, want %v (blank back sides are flagged, fronts are not)", i+1, p.Blank, back)
+		}
+	}
+	if len(c.Pages) != 4 {
+		t.Errorf("blank pages must be kept: %d pages", len(c.Pages))
+	}
+}
+
 func TestPageEdits(t *testing.T) {
 	d := openDesk(t)
 	v := newDossier(t, d)

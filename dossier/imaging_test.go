@@ -23,42 +23,6 @@ func paper(dpi int, seed uint64) *image.RGBA {
 	return img
 }
 
-// textLine draws a line of "glyphs" 10 pt high across 60 % of the width at height y.
-func textLine(img *image.RGBA, y, dpi int) {
-	h := 10 * dpi / 72 * 7 / 10
-	x0, x1 := img.Bounds().Dx()/5, img.Bounds().Dx()*4/5
-	for x := x0; x < x1; x += h * 3 / 4 {
-		// a glyph: a vertical stem and a bar, 15 % ink
-		for dy := 0; dy < h; dy++ {
-			img.Set(x, y+dy, color.Black)
-			img.Set(x+1, y+dy, color.Black)
-		}
-		for dx := 0; dx < h/2; dx++ {
-			img.Set(x+dx, y+h/2, color.Black)
-			img.Set(x+dx, y+h/2+1, color.Black)
-		}
-	}
-}
-
-func TestIsBlank(t *testing.T) {
-	for _, dpi := range []int{150, 200, 300} {
-		if !IsBlank(paper(dpi, 1)) {
-			t.Errorf("%d dpi: blank page with noise not flagged", dpi)
-		}
-		p := paper(dpi, 2)
-		textLine(p, p.Bounds().Dy()/2, dpi)
-		if IsBlank(p) {
-			t.Errorf("%d dpi: a page with a single line of text was flagged blank", dpi)
-		}
-		// A dark scanner edge only (inside the 4 % margin) is still blank.
-		e := paper(dpi, 3)
-		draw.Draw(e, image.Rect(0, 0, e.Bounds().Dx()/40, e.Bounds().Dy()), &image.Uniform{color.Black}, image.Point{}, draw.Src)
-		if !IsBlank(e) {
-			t.Errorf("%d dpi: a blank page with a dark edge was not flagged", dpi)
-		}
-	}
-}
-
 func TestRotate(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 3, 2))
 	img.Set(0, 0, color.RGBA{255, 0, 0, 255}) // red top-left

@@ -60,9 +60,15 @@ func tool(t *testing.T, name string, args ...string) string {
 }
 
 type demoResult struct {
-	Dossier, PortalURL, PortalData, PortalCode, State, Receipt, TrainingCA string
-	Pages                                                                 int
-	Files                                                                 []string
+	Dossier    string   `json:"dossier"`
+	PortalURL  string   `json:"portal_url"`
+	PortalData string   `json:"portal_data"`
+	PortalCode string   `json:"portal_code"`
+	State      string   `json:"state"`
+	Receipt    string   `json:"receipt"`
+	TrainingCA string   `json:"training_ca"`
+	Pages      int      `json:"pages"`
+	Files      []string `json:"files"`
 }
 
 type storedDossier struct {

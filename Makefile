@@ -36,8 +36,9 @@ vet:
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) build ./app/ ./cli/ ./dossier/... ./scanner/... ./signing/... ./storage/... ./portal/...
 
+# The end-to-end tests run the binary built here.
 test: deps-test vet build
-	$(GO) test -count=1 -timeout 30m ./...
+	SOHOA_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 40m ./...
 	bash scripts/gui-smoke.sh $(BIN)
 
 bench: deps-test build
@@ -45,3 +46,6 @@ bench: deps-test build
 
 clean:
 	rm -rf bin test-output
+
+# Windows build and Linux packages (packaging/).
+-include packaging/packaging.mk

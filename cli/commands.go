@@ -455,8 +455,13 @@ func submitCmd(g *Globals) *cobra.Command {
 	return c
 }
 
+// openBrowser opens the citizen's login page in the system browser, and prints it too in case the
+// desk has no browser at hand.
 func openBrowser(url string) error {
-	fmt.Fprintf(os.Stderr, "Open this address in the browser and let the citizen log in:\n%s\n", url)
+	fmt.Fprintf(os.Stderr, "Mở địa chỉ này trong trình duyệt để công dân đăng nhập / open this address for the citizen to log in:\n%s\n", url)
+	if err := portal.SystemBrowser(url); err != nil {
+		fmt.Fprintln(os.Stderr, "(no browser could be started:", err, ")")
+	}
 	return nil
 }
 
@@ -510,7 +515,14 @@ func queueCmd(g *Globals) *cobra.Command {
 		Use: "retry ID", Short: "put a failed dossier back in the queue", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				return d.Retry(ctx, args[0])
+				if err := d.Retry(ctx, args[0]); err != nil {
+					return err
+				}
+				if g.JSON {
+					return g.printJSON(map[string]any{"dossier": args[0], "state": dossier.Queued})
+				}
+				g.printf("%s %s\n", args[0], dossier.Queued)
+				return nil
 			})(cmd, args)
 		},
 	}

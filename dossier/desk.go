@@ -85,6 +85,11 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	if d.now == nil {
 		d.now = time.Now
 	}
+	// Blobs a crash left without a row (written, never recorded) are garbage once they are old.
+	if _, err := db.CollectGarbage(ctx, time.Hour); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if _, err := d.Unit(ctx); errors.Is(err, ErrNoUnit) && cfg.Training {
 		if err := d.SaveUnit(ctx, TrainingUnit); err != nil {
 			db.Close()

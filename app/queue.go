@@ -1,0 +1,211 @@
+// Queue: every dossier with its state, upload attempts and last error in plain words, with retry and export.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"sohoa/dossier"
+	"sohoa/portal"
+	"sohoa/storage"
+)
+
+type queueRow struct {
+	s  dossier.Summary
+	it *storage.OutboxItem
+}
+
+type queueScreen struct {
+	u     *UI
+	root  fyne.CanvasObject
+	rows  []queueRow
+	list  *widget.List
+	stats *widget.Label
+}
+
+func newQueueScreen(u *UI) *queueScreen {
+	q := &queueScreen{u: u}
+	q.stats = widget.NewLabel("")
+	q.list = widget.NewList(func() int { return len(q.rows) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title.Truncation = fyne.TextTruncateEllipsis
+			detail := widget.NewLabel("")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			open := widget.NewButtonWithIcon(lang.L("queue.open"), theme.FolderOpenIcon(), nil)
+			retry := widget.NewButtonWithIcon(lang.L("queue.retry"), theme.ViewRefreshIcon(), nil)
+			export := widget.NewButtonWithIcon(lang.L("queue.export"), theme.DownloadIcon(), nil)
+			return container.NewBorder(nil, nil, nil, container.NewHBox(open, retry, export), container.NewVBox(title, detail))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(q.rows) {
+				return
+			}
+			r := q.rows[i]
+			box := o.(*fyne.Container)
+			texts := box.Objects[0].(*fyne.Container)
+			btns := box.Objects[1].(*fyne.Container)
+			texts.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s", r.s.ID, r.s.ApplicantName, stateText(r.s.State)))
+			texts.Objects[1].(*widget.Label).SetText(q.detail(r))
+			id := r.s.ID
+			open := btns.Objects[0].(*widget.Button)
+			open.OnTapped = func() { u.openDossier(id) }
+			retry := btns.Objects[1].(*widget.Button)
+			retry.OnTapped = func() { q.retry(id) }
+			setEnabled(retry, r.s.State == dossier.Failed)
+			export := btns.Objects[2].(*widget.Button)
+			export.OnTapped = func() { q.export(id) }
+			setEnabled(export, r.s.State == dossier.Signed || r.s.State == dossier.Queued || r.s.State == dossier.Submitted || r.s.State == dossier.Failed)
+		})
+	q.root = container.NewPadded(container.NewBorder(
+		container.NewVBox(widget.NewLabelWithStyle(lang.L("queue.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), q.stats),
+		nil, nil, nil, q.list))
+	return q
+}
+
+// detail is the second line of a row: procedure, attempts, portal code or last error in plain words.
+func (q *queueScreen) detail(r queueRow) string {
+	s := r.s.ProcedureCode + " · " + r.s.CreatedAt.In(dossier.Location).Format("02/01/2006 15:04")
+	if r.it != nil {
+		s += " · " + lang.L("queue.attempts", map[string]any{"N": r.it.Attempts})
+		if r.s.State == dossier.Queued && r.it.NextAt.After(time.Now()) {
+			s += " · " + lang.L("queue.next", map[string]any{"At": r.it.NextAt.In(dossier.Location).Format("15:04:05")})
+		}
+	}
+	switch {
+	case r.s.PortalCode != "":
+		s += " · " + lang.L("ws.portal_code", map[string]any{"Code": r.s.PortalCode})
+	case r.it != nil && r.it.LastError != "":
+		s += " · " + outboxErrorText(r.it.ErrorClass, r.it.LastError)
+	case r.s.LastError != "":
+		s += " · " + outboxErrorText("permanent", r.s.LastError)
+	}
+	return s
+}
+
+// refresh reloads the rows in the background.
+func (q *queueScreen) refresh() {
+	u := q.u
+	u.goDo(func(ctx context.Context) {
+		list, err := u.desk.List(ctx, storage.DossierFilter{Limit: 500})
+		var items []storage.OutboxItem
+		var stats storage.OutboxStats
+		if err == nil {
+			items, err = u.desk.DB().Outbox(ctx)
+		}
+		if err == nil {
+			stats, err = u.desk.DB().OutboxStats(ctx)
+		}
+		byID := map[string]*storage.OutboxItem{}
+		for i := range items {
+			byID[items[i].DossierID] = &items[i]
+		}
+		rows := make([]queueRow, 0, len(list))
+		for _, s := range list {
+			rows = append(rows, queueRow{s: s, it: byID[s.ID]})
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.setStatus(ErrorText(err))
+				return
+			}
+			q.rows = rows
+			q.stats.SetText(lang.L("queue.stats", map[string]any{"Pending": stats.Pending + stats.Claimed, "Done": stats.Done, "Failed": stats.Failed}))
+			q.list.Refresh()
+		})
+	})
+}
+
+// retry asks the citizen to authorize again and re-queues a failed dossier.
+func (q *queueScreen) retry(id string) {
+	u := q.u
+	if u.env.Authorize == nil {
+		u.showError(dossier.ErrNoAuthorization)
+		return
+	}
+	u.setStatus(lang.L("auth.waiting"))
+	u.goDo(func(ctx context.Context) {
+		var tok portal.Token
+		actx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		tok, err := u.env.Authorize(actx)
+		cancel()
+		if err == nil {
+			_, err = u.desk.Submit(ctx, id, tok)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				u.showError(err)
+			} else {
+				u.setStatus(lang.L("submit.queued_id", map[string]any{"ID": id}))
+				u.kickUploader()
+			}
+			q.refresh()
+		})
+	})
+}
+
+// exportDir is where a dossier is exported: <data>/export/<id>/.
+func (u *UI) exportDir(id string) string {
+	return filepath.Join(u.desk.DB().Dir(), "export", id)
+}
+
+// export writes the dossier's manifest and signed PDFs into a folder and opens it.
+func (q *queueScreen) export(id string) {
+	u := q.u
+	u.goDo(func(ctx context.Context) {
+		dir, err := u.exportDossier(ctx, id)
+		fyne.Do(func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.setStatus(lang.L("queue.exported", map[string]any{"Path": dir}))
+			if u.env.OpenURL != nil {
+				_ = u.env.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)})
+			}
+		})
+	})
+}
+
+// exportDossier copies manifest.json and every signed PDF of a dossier into exportDir(id).
+func (u *UI) exportDossier(ctx context.Context, id string) (string, error) {
+	dir := u.exportDir(id)
+	m, err := u.desk.Manifest(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	mb, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "manifest.json"), mb); err != nil {
+		return "", err
+	}
+	files, err := u.desk.DB().Files(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		if f.Role != dossier.RoleSigned {
+			continue
+		}
+		data, err := u.desk.DB().Blobs().Get(f.Blob)
+		if err != nil {
+			return "", err
+		}
+		if err := writeFileAtomic(filepath.Join(dir, filepath.Base(f.Name)), data); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}

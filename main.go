@@ -1,0 +1,30 @@
+// sohoa: the counter workstation that digitizes, signs and submits paper dossiers. This file creates
+// the Fyne app (the only place that does) and hands everything else to the cli package.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"sohoa/cli"
+)
+
+func main() {
+	// pdfcpu would otherwise write a configuration folder under the user's home on first use.
+	model.ConfigPath = "disable"
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := cli.Root(runGUI)
+	if len(os.Args) == 1 {
+		root.SetArgs([]string{"gui"})
+	}
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "sohoa:", cli.Explain(err, os.Getenv("SOHOA_LANG")))
+		os.Exit(1)
+	}
+}

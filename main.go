@@ -11,6 +11,7 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
+	"sohoa/app"
 	"sohoa/cli"
 )
 
@@ -19,12 +20,16 @@ func main() {
 	model.ConfigPath = "disable"
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root := cli.Root(runGUI)
+	root, g := cli.Root(runGUI)
 	if len(os.Args) == 1 {
 		root.SetArgs([]string{"gui"})
 	}
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "sohoa:", cli.Explain(err, os.Getenv("SOHOA_LANG")))
+		// The officer reads the same translated sentence the window would show.
+		if app.SetLanguage(g.Lang) != nil {
+			app.SetLanguage("vi")
+		}
+		fmt.Fprintln(os.Stderr, "sohoa:", app.ErrorText(err))
 		os.Exit(1)
 	}
 }

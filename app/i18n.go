@@ -79,6 +79,7 @@ var errorKeys = []struct {
 }{
 	{dossier.ErrNoUnit, "error.no_unit"},
 	{dossier.ErrUnknownProcedure, "error.unknown_procedure"},
+	{dossier.ErrUnknownComponent, "error.unknown_component"},
 	{dossier.ErrNothingCaptured, "error.nothing_captured"},
 	{dossier.ErrNotConfirmed, "error.not_confirmed"},
 	{dossier.ErrLocked, "error.locked"},
@@ -108,6 +109,7 @@ var errorKeys = []struct {
 	{dossier.ErrInvalidUnit, "error.invalid_unit"},
 	{storage.ErrDiskFull, "error.disk_full"},
 	{storage.ErrBlobCorrupt, "error.blob_corrupt"},
+	{storage.ErrNotFound, "error.not_found"},
 	{storage.ErrBlobMissing, "error.blob_missing"},
 	{applicant.ErrQRFormat, "error.qr_format"},
 	{context.DeadlineExceeded, "error.timeout"},

@@ -221,7 +221,7 @@ func scanCmd(g *Globals) *cobra.Command {
 					out["error"] = err.Error()
 				}
 				g.printJSON(out)
-			} else {
+			} else if err == nil {
 				g.printf("%d page(s) scanned into %s/%s\n", n, id, comp)
 			}
 			return err

@@ -29,8 +29,8 @@ type Globals struct {
 // GUIFunc starts the desktop window; main.go provides it because only main creates the Fyne app.
 type GUIFunc func(ctx context.Context, g *Globals, autopilotDir string) error
 
-// Root builds the command tree.
-func Root(gui GUIFunc) *cobra.Command {
+// Root builds the command tree; the returned Globals hold the parsed shared flags once it ran.
+func Root(gui GUIFunc) (*cobra.Command, *Globals) {
 	g := &Globals{Out: os.Stdout}
 	root := &cobra.Command{
 		Use:           "sohoa",
@@ -49,7 +49,8 @@ func Root(gui GUIFunc) *cobra.Command {
 		guiCmd(g, gui), demoCmd(g), portalCmd(g), dossierCmd(g), scanCmd(g), importCmd(g), signCmd(g),
 		submitCmd(g), queueCmd(g), verifyCmd(g), receiptCmd(g), devicesCmd(g), tokensCmd(g),
 	)
-	return root
+	root.AddCommand(SubmissionCommands(g)...)
+	return root, g
 }
 
 func (g *Globals) dataDir() string {

@@ -129,7 +129,7 @@ func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant
 func (d *Desk) Dossier(ctx context.Context, id string) (View, error) {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
-		return View{}, fmt.Errorf("dossier %s: %w", id, err)
+		return View{}, err
 	}
 	rec, err := decodeRecord(row)
 	if err != nil {

@@ -35,4 +35,3 @@ func Rotate(img image.Image, degrees int) image.Image {
 	}
 	return out
 }
-

@@ -21,8 +21,14 @@ const (
 // The error is a *CertError wrapping one of ErrCertExpired, ErrCertNotYetValid, ErrCertKeyUsage,
 // ErrCertWeakKey, ErrCertUntrusted, or ErrNoCertificate.
 func CheckCertificate(cert *x509.Certificate, chain []*x509.Certificate, roots *x509.CertPool, now time.Time) error {
+	_, err := checkCertificate(cert, chain, roots, now)
+	return err
+}
+
+// checkCertificate is CheckCertificate returning the verified chain, signer first, anchor last.
+func checkCertificate(cert *x509.Certificate, chain []*x509.Certificate, roots *x509.CertPool, now time.Time) ([]*x509.Certificate, error) {
 	if cert == nil {
-		return ErrNoCertificate
+		return nil, ErrNoCertificate
 	}
 	if now.IsZero() {
 		now = time.Now()
@@ -32,16 +38,16 @@ func CheckCertificate(cert *x509.Certificate, chain []*x509.Certificate, roots *
 	}
 	const day = "2006-01-02 15:04 MST"
 	if now.Before(cert.NotBefore) {
-		return fail(ErrCertNotYetValid, "valid from %s, now is %s", cert.NotBefore.UTC().Format(day), now.UTC().Format(day))
+		return nil, fail(ErrCertNotYetValid, "valid from %s, now is %s", cert.NotBefore.UTC().Format(day), now.UTC().Format(day))
 	}
 	if now.After(cert.NotAfter) {
-		return fail(ErrCertExpired, "expired on %s", cert.NotAfter.UTC().Format(day))
+		return nil, fail(ErrCertExpired, "expired on %s", cert.NotAfter.UTC().Format(day))
 	}
 	if cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
-		return fail(ErrCertKeyUsage, "key usage is %s", keyUsageText(cert.KeyUsage))
+		return nil, fail(ErrCertKeyUsage, "key usage is %s", keyUsageText(cert.KeyUsage))
 	}
 	if desc, ok := keyStrength(cert); !ok {
-		return fail(ErrCertWeakKey, "key is %s", desc)
+		return nil, fail(ErrCertWeakKey, "key is %s", desc)
 	}
 	if roots == nil {
 		roots = ShippedRoots()
@@ -52,16 +58,16 @@ func CheckCertificate(cert *x509.Certificate, chain []*x509.Certificate, roots *
 			inter.AddCert(c)
 		}
 	}
-	_, err := cert.Verify(x509.VerifyOptions{
+	chains, err := cert.Verify(x509.VerifyOptions{
 		Roots:         roots,
 		Intermediates: inter,
 		CurrentTime:   now,
 		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
 	})
-	if err != nil {
-		return fail(ErrCertUntrusted, "issued by %q: %v", cert.Issuer.CommonName, err)
+	if err != nil || len(chains) == 0 {
+		return nil, fail(ErrCertUntrusted, "issued by %q: %v", cert.Issuer.CommonName, err)
 	}
-	return nil
+	return chains[0], nil
 }
 
 // KeyDescription names a certificate's key ("RSA 2048", "ECDSA P-256").

@@ -77,6 +77,8 @@ type leafOpts struct {
 	ku        x509.KeyUsage // 0: digitalSignature|contentCommitment
 	notBefore time.Time
 	notAfter  time.Time
+	ocsp      string // OCSP responder URL
+	crl       string // CRL distribution point
 }
 
 func (ca testCA) issue(t testing.TB, o leafOpts) *pkcs12.Identity {
@@ -102,6 +104,12 @@ func (ca testCA) issue(t testing.TB, o leafOpts) *pkcs12.Identity {
 		SerialNumber: big.NewInt(serialN), Subject: pkix.Name{CommonName: o.name, Organization: []string{"UBND xã Thử Nghiệm"}},
 		NotBefore: o.notBefore, NotAfter: o.notAfter, KeyUsage: o.ku,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+	}
+	if o.ocsp != "" {
+		tmpl.OCSPServer = []string{o.ocsp}
+	}
+	if o.crl != "" {
+		tmpl.CRLDistributionPoints = []string{o.crl}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, o.key.Public(), ca.key)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/digitorus/pdf"
+	"github.com/digitorus/pdfsign/revocation"
 	"github.com/digitorus/pdfsign/sign"
 	"golang.org/x/text/unicode/norm"
 )
@@ -21,23 +22,63 @@ import (
 // Sign returns pdf with one more approval signature appended as an incremental update, so earlier
 // signatures stay valid. The certificate is checked first (CheckCertificate at opt.Now against opt.Roots);
 // a failed check is returned as is and nothing is signed. The stamp shows app at the top-left of page 1.
-// Sign never modifies pdf and returns nil bytes on any error.
-func Sign(ctx context.Context, pdfIn []byte, id Identity, app Appearance, opt Options) (out []byte, err error) {
+// Sign never modifies pdf and returns nil bytes on any error. Revocation warnings are dropped: a caller
+// that keeps an audit log uses SignDetailed.
+func Sign(ctx context.Context, pdfIn []byte, id Identity, app Appearance, opt Options) ([]byte, error) {
+	res, err := SignDetailed(ctx, pdfIn, id, app, opt)
+	return res.PDF, err
+}
+
+// SignDetailed is Sign reporting the verified chain, the revocation answers (OCSP, else CRL, for every
+// certificate of the chain below the anchor; embedded in the signature as adbe-revocationInfoArchival)
+// and the warnings to record. A revoked certificate stops it with a *CertError wrapping ErrCertRevoked.
+func SignDetailed(ctx context.Context, pdfIn []byte, id Identity, app Appearance, opt Options) (res SignResult, err error) {
 	if id == nil {
-		return nil, ErrNoCertificate
+		return res, ErrNoCertificate
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return res, err
 	}
 	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	cert := id.Certificate()
-	chain := id.Chain()
-	if err := CheckCertificate(cert, chain, opt.Roots, now); err != nil {
-		return nil, err
+	verified, err := checkCertificate(cert, id.Chain(), opt.Roots, now)
+	if err != nil {
+		return res, err
 	}
+	res.Chain = verified
+	chain := verified[1:]
+	rev := opt.Revocation
+	if rev.Now.IsZero() {
+		rev.Now = now
+	}
+	var archive revocation.InfoArchival
+	for i := 0; i+1 < len(verified); i++ {
+		st, err := CheckRevocation(ctx, verified[i], verified[i+1], rev)
+		if err != nil {
+			return res, err
+		}
+		res.Revocation = append(res.Revocation, st)
+		if st.Warning != nil {
+			res.Warnings = append(res.Warnings, fmt.Errorf("certificate %q: %w", st.Subject, st.Warning))
+		}
+		if st.OCSP != nil {
+			_ = archive.AddOCSP(st.OCSP)
+		} else if st.CRL != nil {
+			_ = archive.AddCRL(st.CRL)
+		}
+	}
+	out, err := signPDF(ctx, pdfIn, id, chain, archive, app, opt, now)
+	res.PDF = out
+	return res, err
+}
+
+// signPDF writes the signature once the certificate checks are done.
+func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certificate, archive revocation.InfoArchival,
+	app Appearance, opt Options, now time.Time) (out []byte, err error) {
+	cert := id.Certificate()
 	if app.SignerName == "" {
 		app.SignerName = cert.Subject.CommonName
 	}
@@ -100,6 +141,7 @@ func Sign(ctx context.Context, pdfIn []byte, id Identity, app Appearance, opt Op
 		DigestAlgorithm:   crypto.SHA256,
 		Certificate:       sizingCertificate(cert, len(chain) > 0),
 		CertificateChains: [][]*x509.Certificate{append([]*x509.Certificate{cert}, chain...)},
+		RevocationData:    archive,
 		Appearance: sign.Appearance{
 			Visible:     true,
 			Page:        1,

@@ -37,4 +37,19 @@ type Options struct {
 	TSAURL   string         // optional RFC 3161 timestamp authority
 	Roots    *x509.CertPool // trust anchors for the pre-sign chain check; nil: the shipped roots
 	Now      time.Time      // zero: time.Now
+	// Revocation controls the OCSP/CRL check of the signer's chain before signing; the answers are
+	// embedded in the signature. The zero value checks online; Offline: true skips it with a warning.
+	Revocation RevocationOptions
+}
+
+// SignResult is what SignDetailed did besides producing the PDF.
+type SignResult struct {
+	PDF []byte
+	// Chain is the verified chain embedded in the signature, signer first, trust anchor last.
+	Chain []*x509.Certificate
+	// Revocation holds one answer per certificate of Chain below the anchor.
+	Revocation []RevocationStatus
+	// Warnings are things the officer was not stopped for but the audit log must record, such as
+	// ErrRevocationUnchecked on an offline desk.
+	Warnings []error
 }

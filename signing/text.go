@@ -10,6 +10,7 @@ type phrases struct {
 	noSig, sig, docTS, signer, time, fromTS, fromSigner, fromPDF, intact, broken, whole, later,
 	laterSigs, laterAnnots, laterContent, laterUnknown, trusted, untrusted, weak, tsOK, tsBad, dss,
 	certOutside, reason, location, key, verdictOK, verdictBad string
+	revGood, revRevoked, revUnknown, revUnchecked, revNone, revAt string
 }
 
 var texts = map[string]phrases{
@@ -25,6 +26,9 @@ var texts = map[string]phrases{
 		dss: "Tài liệu có dữ liệu kiểm tra dài hạn (DSS).", certOutside: "Thời điểm ký nằm ngoài thời hạn hiệu lực của chứng thư số.",
 		reason: "Lý do", location: "Nơi ký", key: "Khóa", verdictOK: "KẾT LUẬN: tất cả chữ ký hợp lệ.",
 		verdictBad: "KẾT LUẬN: có chữ ký không hợp lệ hoặc không được tin cậy.",
+		revGood:    "Tình trạng thu hồi: chứng thư số chưa bị thu hồi", revRevoked: "Tình trạng thu hồi: CHỨNG THƯ SỐ ĐÃ BỊ THU HỒI",
+		revUnknown: "Tình trạng thu hồi: máy chủ OCSP không biết chứng thư số này", revUnchecked: "Tình trạng thu hồi: không kiểm tra được",
+		revNone: "Chữ ký không kèm dữ liệu thu hồi (OCSP/CRL).", revAt: "theo %s, dữ liệu lúc %s",
 	},
 	"en": {
 		noSig: "The document carries no digital signature.", sig: "Signature", docTS: "Document timestamp",
@@ -38,6 +42,9 @@ var texts = map[string]phrases{
 		dss: "The document carries long-term validation data (DSS).", certOutside: "The signing time is outside the certificate's validity.",
 		reason: "Reason", location: "Location", key: "Key", verdictOK: "RESULT: every signature is valid.",
 		verdictBad: "RESULT: at least one signature is invalid or not trusted.",
+		revGood:    "Revocation: the certificate is not revoked", revRevoked: "Revocation: THE CERTIFICATE IS REVOKED",
+		revUnknown: "Revocation: the OCSP responder does not know the certificate", revUnchecked: "Revocation: could not be checked",
+		revNone: "The signature carries no revocation data (OCSP/CRL).", revAt: "from %s, data of %s",
 	},
 }
 
@@ -100,6 +107,17 @@ func (r Report) Text(lang string) string {
 		}
 		if s.Weak {
 			fmt.Fprintf(&b, "  %s: %s\n", p.weak, strings.Join(s.WeakReasons, ", "))
+		}
+		if s.Kind == KindSignature && s.Signer != nil {
+			switch rv := s.Revocation; {
+			case rv == nil:
+				b.WriteString("  " + p.revNone + "\n")
+			case rv.Status == RevocationUnchecked:
+				fmt.Fprintf(&b, "  %s: %s\n", p.revUnchecked, rv.Notes)
+			default:
+				line := map[string]string{RevocationGood: p.revGood, RevocationRevoked: p.revRevoked, RevocationUnknown: p.revUnknown}[rv.Status]
+				fmt.Fprintf(&b, "  %s ("+p.revAt+").\n", line, strings.ToUpper(rv.Source), rv.CheckedAt.In(vietnamTime).Format(layout))
+			}
 		}
 		if t := s.Timestamp; t != nil && s.Kind == KindSignature {
 			if t.Valid {

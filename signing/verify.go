@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/digitorus/pdf"
+	"github.com/digitorus/pdfsign/revocation"
 	"github.com/digitorus/pkcs7"
 	"github.com/digitorus/timestamp"
 
@@ -87,6 +89,9 @@ type SignatureReport struct {
 	LaterChanges        string `json:"later_changes"`
 
 	Timestamp *TimestampReport `json:"timestamp,omitempty"`
+	// Revocation is the signer certificate's status from the revocation data embedded in the signature
+	// (adbe-revocationInfoArchival); CheckedAt is when the authority produced the answer. nil: none embedded.
+	Revocation *RevocationStatus `json:"revocation,omitempty"`
 }
 
 // CertSummary names a certificate for the report.
@@ -116,7 +121,8 @@ func (r Report) Valid() bool {
 		return false
 	}
 	for _, s := range r.Signatures {
-		if !s.DigestValid || !s.Trusted || s.LaterChanges == ChangesContent || s.LaterChanges == ChangesUnknown {
+		if !s.DigestValid || !s.Trusted || s.LaterChanges == ChangesContent || s.LaterChanges == ChangesUnknown ||
+			(s.Revocation != nil && s.Revocation.Status == RevocationRevoked) {
 			return false
 		}
 	}
@@ -238,6 +244,7 @@ func findSignatures(rdr *pdf.Reader) []sigDict {
 var (
 	oidSigningTime = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
 	oidTSToken     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+	oidRevArchival = asn1.ObjectIdentifier{1, 2, 840, 113583, 1, 1, 8}
 )
 
 func hashForOID(oid asn1.ObjectIdentifier) (crypto.Hash, string) {
@@ -392,6 +399,7 @@ func inspect(data []byte, s sigDict, roots *x509.CertPool) (sr SignatureReport) 
 	if at.IsZero() {
 		at = time.Now()
 	}
+	sr.Revocation = embeddedRevocation(p7, ee, certs, at)
 	sr.CertValidAtSigning = !at.Before(ee.NotBefore) && !at.After(ee.NotAfter)
 	chains, err := ee.Verify(x509.VerifyOptions{
 		Roots: roots, Intermediates: poolOf(certs), CurrentTime: at,
@@ -557,4 +565,44 @@ func parsePDFDate(s string) (time.Time, error) {
 		loc = time.FixedZone("", off)
 	}
 	return time.ParseInLocation("20060102150405", base, loc)
+}
+
+// embeddedRevocation reads the OCSP responses and CRLs the signer embedded (adbe-revocationInfoArchival,
+// a signed attribute) and returns the first that speaks about ee, checked against its issuer at time at.
+func embeddedRevocation(p7 *pkcs7.PKCS7, ee *x509.Certificate, certs []*x509.Certificate, at time.Time) *RevocationStatus {
+	var ria revocation.InfoArchival
+	if err := p7.UnmarshalSignedAttribute(oidRevArchival, &ria); err != nil || len(ria.OCSP)+len(ria.CRL) == 0 {
+		return nil
+	}
+	var issuer *x509.Certificate
+	for _, c := range certs {
+		if bytes.Equal(c.RawSubject, ee.RawIssuer) && ee.CheckSignatureFrom(c) == nil {
+			issuer = c
+			break
+		}
+	}
+	st := &RevocationStatus{Subject: ee.Subject.CommonName, Status: RevocationUnchecked}
+	if issuer == nil {
+		st.Notes = "the issuer certificate is not embedded: the revocation data cannot be checked"
+		return st
+	}
+	var problems []string
+	for _, r := range ria.OCSP {
+		got, err := parseOCSP(r.FullBytes, ee, issuer, at)
+		if err == nil {
+			got.OCSP, got.CheckedAt = nil, got.ThisUpdate
+			return &got
+		}
+		problems = append(problems, "OCSP: "+err.Error())
+	}
+	for _, r := range ria.CRL {
+		got, err := parseCRL(r.FullBytes, ee, issuer, at)
+		if err == nil {
+			got.CRL, got.CheckedAt = nil, got.ThisUpdate
+			return &got
+		}
+		problems = append(problems, "CRL: "+err.Error())
+	}
+	st.Notes = strings.Join(problems, "; ")
+	return st
 }

@@ -13,3 +13,9 @@ func Open(modulePath string, sel Selector, pin []byte) (signing.Identity, error)
 	clear(pin)
 	return nil, ErrNoCgo
 }
+
+// OpenWith needs cgo; this build returns ErrNoCgo.
+func OpenWith(modulePath string, sel Selector, pin []byte, opt Options) (signing.Identity, error) {
+	clear(pin)
+	return nil, ErrNoCgo
+}

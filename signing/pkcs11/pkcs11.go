@@ -19,11 +19,22 @@ var (
 	ErrTokenNotFound = errors.New("no matching token is plugged in: plug in the USB token, wait a few seconds and try again")
 	// ErrNoSigningCertificate: the token holds no certificate with a matching private key.
 	ErrNoSigningCertificate = errors.New("the token holds no certificate with its private key: check that you plugged in the right token")
+	// ErrFinalTryNeedsConfirm: the token says one more wrong PIN locks it (CKF_USER_PIN_FINAL_TRY), and
+	// the officer has not confirmed this try (Options.ConfirmFinalTry). No login was attempted.
+	ErrFinalTryNeedsConfirm = errors.New("one more wrong PIN will lock the token: check the PIN carefully and confirm that you want to try it")
+	// ErrSeveralTokens: more than one token is plugged in and nothing says which one to use.
+	ErrSeveralTokens = errors.New("several tokens are plugged in: choose the token to sign with, or unplug the others")
+	// ErrTokenRemoved: the token was pulled out (or its driver stopped) during the operation.
+	ErrTokenRemoved = errors.New("the token was removed or stopped answering while signing: plug it in again, wait a few seconds and sign again")
+	// ErrSessionClosed: the token ended the session (timeout, logout, token re-plugged).
+	ErrSessionClosed = errors.New("the token session has ended (timeout or the token was re-plugged): enter the PIN again to sign")
+	// ErrMechanismUnsupported: the token cannot make this kind of signature with this key.
+	ErrMechanismUnsupported = errors.New("the token cannot make this kind of signature with this key (algorithm not supported): choose another certificate or ask your certificate authority")
 	// ErrNoCgo: this build has no PKCS#11 support.
 	ErrNoCgo = errors.New("this build of sohoa has no USB token support (built without cgo): use the official build")
 )
 
-// PINError reports a failed login together with the token's PIN flags read after the attempt.
+// PINError reports a failed login (or a refused one) with the token's PIN flags read after the attempt.
 type PINError struct {
 	Kind     error  // ErrWrongPIN or ErrPINLocked
 	Module   string // the module file
@@ -51,6 +62,68 @@ func (e *PINError) Error() string {
 // Unwrap returns the sentinel kind.
 func (e *PINError) Unwrap() error { return e.Kind }
 
+// PINState is what the token's flags tell about the user PIN.
+type PINState int
+
+// PIN states, from the token's CKF_USER_PIN_* flags; the worst one wins.
+const (
+	PINOK       PINState = iota // no flag set
+	PINCountLow                 // CKF_USER_PIN_COUNT_LOW: a wrong PIN was entered since the last success
+	PINFinalTry                 // CKF_USER_PIN_FINAL_TRY: the next wrong PIN locks the token
+	PINLocked                   // CKF_USER_PIN_LOCKED: the PIN is blocked
+)
+
+// String names the state for logs and JSON.
+func (s PINState) String() string {
+	switch s {
+	case PINCountLow:
+		return "count-low"
+	case PINFinalTry:
+		return "final-try"
+	case PINLocked:
+		return "locked"
+	}
+	return "ok"
+}
+
+// PINState returns the state of the token's user PIN as read by List.
+func (t TokenInfo) PINState() PINState {
+	switch {
+	case t.PINLocked:
+		return PINLocked
+	case t.PINFinalTry:
+		return PINFinalTry
+	case t.PINCountLow:
+		return PINCountLow
+	}
+	return PINOK
+}
+
+// Options control how Open logs in.
+type Options struct {
+	// ConfirmFinalTry: the officer was told that a wrong PIN now locks the token and chose to try.
+	// Without it Open refuses a token in the final-try state with ErrFinalTryNeedsConfirm.
+	ConfirmFinalTry bool
+	// ContextPIN is asked for the PIN before each signature with a key marked CKA_ALWAYS_AUTHENTICATE
+	// (the token wants the PIN again for every signature). The returned slice is zeroed after use.
+	// nil: the login PIN is kept in memory, never on disk, until Close zeroes it.
+	ContextPIN func() ([]byte, error)
+}
+
+// CheckPINState decides, before any login, whether a PIN may be tried on tok: a locked token gives a
+// *PINError of kind ErrPINLocked, a final-try token gives ErrFinalTryNeedsConfirm unless confirmed.
+func CheckPINState(tok TokenInfo, confirmed bool) error {
+	switch tok.PINState() {
+	case PINLocked:
+		return &PINError{Kind: ErrPINLocked, Module: tok.Module, Token: tok.Label, CountLow: tok.PINCountLow, FinalTry: tok.PINFinalTry, Locked: true}
+	case PINFinalTry:
+		if !confirmed {
+			return fmt.Errorf("token %q (%s): %w", tok.Label, tok.Module, ErrFinalTryNeedsConfirm)
+		}
+	}
+	return nil
+}
+
 // Selector chooses the token and the certificate. Empty fields match anything.
 type Selector struct {
 	TokenLabel  string
@@ -58,6 +131,9 @@ type Selector struct {
 	CertLabel   string // CKA_LABEL of the certificate
 	CertSerial  string // certificate serial number in hexadecimal
 }
+
+// empty tells whether the selector names no token.
+func (s Selector) empty() bool { return s.TokenLabel == "" && s.TokenSerial == "" }
 
 // TokenInfo describes a token in a slot (read without logging in).
 type TokenInfo struct {
@@ -72,6 +148,7 @@ type TokenInfo struct {
 	PINCountLow   bool       `json:"pin_count_low"`
 	PINFinalTry   bool       `json:"pin_final_try"`
 	PINLocked     bool       `json:"pin_locked"`
+	Initialized   bool       `json:"initialized"` // CKF_TOKEN_INITIALIZED: an empty slot of a soft token has it unset
 	Certificates  []CertInfo `json:"certificates"`
 }
 

@@ -93,7 +93,7 @@ func (c CA) Issue(t testing.TB, name string, pub crypto.PublicKey, serial int64)
 
 // NewToken makes a SoftHSM2 configuration and an initialised token in a temp dir, points
 // SOFTHSM2_CONF at it for the rest of the test (so child processes see it too) and returns the dir.
-func NewToken(t *testing.T) string {
+func NewToken(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	tokens := filepath.Join(dir, "tokens")
@@ -120,7 +120,7 @@ func Run(t testing.TB, name string, args ...string) string {
 }
 
 // NewRSAOfficer puts an RSA key of the given size and a certificate issued by ca on the token.
-func NewRSAOfficer(t *testing.T, dir string, ca CA, name string, bits int) *x509.Certificate {
+func NewRSAOfficer(t testing.TB, dir string, ca CA, name string, bits int) *x509.Certificate {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, bits)
 	if err != nil {

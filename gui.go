@@ -65,7 +65,8 @@ func runGUI(ctx context.Context, g *cli.Globals, autopilot string) error {
 	env.ListTokens = listTokens
 	env.OpenToken = func(ctx context.Context, c app.TokenCert, pin []byte) (signing.Identity, error) {
 		sel, _ := c.Ref.(pkcs11.Selector)
-		return pkcs11.Open(c.Module, sel, pin)
+		// The PIN dialog showed the final-try warning before the officer pressed OK: that is the confirmation.
+		return pkcs11.OpenWith(c.Module, sel, pin, pkcs11.Options{ConfirmFinalTry: c.PINFinalTry})
 	}
 	ui, w := app.Start(a, env)
 	defer ui.Close()

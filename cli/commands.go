@@ -268,7 +268,7 @@ func importCmd(g *Globals) *cobra.Command {
 
 func signCmd(g *Globals) *cobra.Command {
 	var id, module, label, p12, pinEnv, tsa, roots string
-	var training, confirm bool
+	var training, confirm, finalTry bool
 	c := &cobra.Command{
 		Use:   "sign",
 		Short: "check the certificate, then sign every component of a dossier",
@@ -282,7 +282,7 @@ func signCmd(g *Globals) *cobra.Command {
 			case training || (module == "" && p12 == "" && d.Training()):
 				ident, pool, err = TrainingIdentity(ctx, d)
 			case module != "":
-				ident, err = pkcs11.Open(module, pkcs11.Selector{TokenLabel: label}, pin)
+				ident, err = pkcs11.OpenWith(module, pkcs11.Selector{TokenLabel: label}, pin, pkcs11.Options{ConfirmFinalTry: finalTry})
 			case p12 != "":
 				ident, err = pkcs12.Open(p12, string(pin))
 			default:
@@ -337,6 +337,7 @@ func signCmd(g *Globals) *cobra.Command {
 	f.StringVar(&pinEnv, "pin-env", "SOHOA_PIN", "environment variable holding the PIN or .p12 password (never a flag: flags show in the process list)")
 	f.StringVar(&tsa, "tsa", "", "RFC 3161 timestamp authority URL")
 	f.StringVar(&roots, "trust-roots", "", "extra trust roots (PEM or DER files, comma-separated)")
+	f.BoolVar(&finalTry, "confirm-final-try", false, "try the PIN even though one more wrong PIN locks the token")
 	f.BoolVar(&confirm, "confirm", false, "record that every captured component was checked against the original")
 	c.MarkFlagRequired("dossier")
 	return c

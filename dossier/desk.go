@@ -176,6 +176,7 @@ type Record struct {
 	PostAddress   string              `json:"post_address,omitempty"`
 	ScanStarted   time.Time           `json:"scan_started,omitzero"`
 	SubmittedAt   time.Time           `json:"submitted_at,omitzero"`
+	ResultAt      time.Time           `json:"result_at,omitzero"` // when the portal reported the result (NgayKetThucXuLy)
 	VNeID         bool                `json:"vneid,omitempty"`
 	Signer        string              `json:"signer,omitempty"`
 }

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -357,6 +358,20 @@ func TestFlowSubmitsExactlyOnce(t *testing.T) {
 	v := captured(t, d)
 	if err := d.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {
 		t.Fatal(err)
+	}
+	// The training desk signs offline: the missing revocation check is recorded, not silent.
+	log, err := d.DB().AuditLog(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned := false
+	for _, e := range log {
+		if e.Action == "dossier.signed" && strings.Contains(string(e.Detail), "revocation") {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("no revocation warning in the audit log of an offline signature")
 	}
 	url := startPortal(t)
 	if _, err := d.Submit(ctx, v.ID, binhToken(t, url)); err != nil {

@@ -17,8 +17,9 @@ var ErrNotConfirmed = errors.New("dossier: component not confirmed against the o
 
 // SignOptions are the desk-level choices for signing.
 type SignOptions struct {
-	TSAURL string         // RFC 3161 timestamp authority; "" for none
-	Roots  *x509.CertPool // trust anchors for the pre-sign check; nil: the shipped roots
+	TSAURL  string         // RFC 3161 timestamp authority; "" for none
+	Roots   *x509.CertPool // trust anchors for the pre-sign check; nil: the shipped roots
+	Offline bool           // the desk knows it has no network: skip OCSP/CRL (recorded as a warning)
 }
 
 // SignReason is written into every signature dictionary.
@@ -56,7 +57,16 @@ func (d *Desk) Sign(ctx context.Context, id string, ident signing.Identity, opt 
 		scanTime = v.CreatedAt
 	}
 	app := signing.Appearance{SignerName: signer, Unit: unit.Name, ScanTime: scanTime.In(Location), Training: v.Training}
-	sopt := signing.Options{Reason: SignReason, Location: unit.Name, Contact: firstPhone(unit), TSAURL: opt.TSAURL, Roots: opt.Roots, Now: d.now()}
+	sopt := signing.Options{Reason: SignReason, Location: unit.Name, Contact: firstPhone(unit), TSAURL: opt.TSAURL, Roots: opt.Roots, Now: d.now(),
+		Revocation: signing.RevocationOptions{Offline: opt.Offline || v.Training}}
+	var warnings []string
+	sign := func(pdf []byte) ([]byte, error) {
+		res, err := signing.SignDetailed(ctx, pdf, ident, app, sopt)
+		for _, w := range res.Warnings {
+			warnings = append(warnings, w.Error())
+		}
+		return res.PDF, err
+	}
 
 	var out []storage.File
 	var blobs [][]byte
@@ -71,7 +81,7 @@ func (d *Desk) Sign(ctx context.Context, id string, ident signing.Identity, opt 
 					return err
 				}
 			}
-			signed, err := signing.Sign(ctx, pdf, ident, app, sopt)
+			signed, err := sign(pdf)
 			if err != nil {
 				return fmt.Errorf("sign %s: %w", c.Code, err)
 			}
@@ -91,7 +101,7 @@ func (d *Desk) Sign(ctx context.Context, id string, ident signing.Identity, opt 
 			if err != nil {
 				return fmt.Errorf("sign %s: %s: %w", c.Code, f.Name, err)
 			}
-			signed, err := signing.Sign(ctx, orig, ident, app, sopt)
+			signed, err := sign(orig)
 			if err != nil {
 				return fmt.Errorf("sign %s: %s: %w", c.Code, f.Name, err)
 			}
@@ -125,9 +135,10 @@ func (d *Desk) Sign(ctx context.Context, id string, ident signing.Identity, opt 
 		return err
 	}
 	cert := ident.Certificate()
+	// An offline desk signs, but never silently: the missing revocation check is on record.
 	return d.move(ctx, id, Captured, Signed, map[string]any{
 		"signer": signer, "certificate_subject": cert.Subject.String(), "certificate_serial": cert.SerialNumber.String(),
-		"issuer": cert.Issuer.String(), "files": len(out), "tsa": opt.TSAURL})
+		"issuer": cert.Issuer.String(), "files": len(out), "tsa": opt.TSAURL, "warnings": warnings})
 }
 
 // fileName is the submitted file's name: <dossier>_<component>.pdf, or the imported file's name.

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"sohoa/portal"
 	"sohoa/storage"
@@ -114,4 +116,30 @@ func (d *Desk) loadToken(ctx context.Context, id string) (portal.Token, error) {
 
 func (d *Desk) deleteToken(ctx context.Context, id string) error {
 	return d.db.SetSetting(ctx, tokenSetting(id), "")
+}
+
+// ForgetAuthorization deletes the citizen's token and the recorded upload URLs of a dossier: called when the
+// dossier is submitted, and when the officer abandons or exports it for a manual upload.
+func (d *Desk) ForgetAuthorization(ctx context.Context, id string) error {
+	if err := d.deleteToken(ctx, id); err != nil {
+		return err
+	}
+	return d.db.DeleteUploads(ctx, id)
+}
+
+// auditAuthorization records what the citizen approved (who, how, which scopes), never the token itself.
+func (d *Desk) auditAuthorization(ctx context.Context, id string, tok portal.Token) error {
+	scopes := tok.Scopes
+	if len(scopes) == 0 {
+		scopes = []string{portal.ScopeSubmit}
+	}
+	flow := tok.Flow
+	if flow == "" {
+		flow = "loopback"
+	}
+	detail := map[string]any{"citizen": tok.Subject, "name": tok.Name, "vneid": tok.VNeID, "flow": flow, "scope": strings.Join(scopes, " ")}
+	if !tok.Expiry.IsZero() {
+		detail["expires"] = tok.Expiry.UTC().Format(time.RFC3339)
+	}
+	return d.db.Audit(ctx, d.actor(), "citizen.authorized", id, detail)
 }

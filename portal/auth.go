@@ -121,7 +121,12 @@ func (a *Authorizer) Authorize(ctx context.Context) (Token, error) {
 		}
 		return Token{}, &Error{Class: NeedsUser, Code: CodeAuthDenied, Message: "the portal refused the login code; ask the citizen to log in again", Err: err}
 	}
-	return tokenFrom(tokens), nil
+	tok := tokenFrom(tokens)
+	tok.Flow = "loopback"
+	if sc, ok := tokens.Extra("scope").(string); ok {
+		tok.Scopes = strings.Fields(sc)
+	}
+	return tok, nil
 }
 
 func isNetErr(err error) bool {

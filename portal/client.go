@@ -18,7 +18,9 @@ import (
 
 // Defaults of a Client made by NewClient.
 const (
-	DefaultChunkSize = 1 << 20          // bytes per tus PATCH
+	// DefaultChunkSize is the bytes per tus PATCH: 256 KiB take 8 s at 256 kbit/s, well inside the
+	// per-request timeout (1 MiB would take 33 s and never finish on such a link), and bound what a cut re-sends.
+	DefaultChunkSize = 256 << 10
 	DefaultTimeout   = 30 * time.Second // per HTTP request, so a hanging portal fails as Transient
 	maxAnswerBytes   = 1 << 20          // largest JSON answer read from the portal
 )
@@ -77,6 +79,9 @@ func (c *Client) Submit(ctx context.Context, s Submission, tok Token) (Receipt, 
 	body, err := json.Marshal(req)
 	if err != nil {
 		return Receipt{}, fmt.Errorf("encode commit: %w", err)
+	}
+	if s.BeforeCommit != nil {
+		s.BeforeCommit()
 	}
 	var rb ReceiptBody
 	status, err := c.doJSON(ctx, http.MethodPost, PathDossiers, body, tok, map[string]string{HeaderIdempotencyKey: s.IdemKey}, &rb)

@@ -59,6 +59,7 @@ const (
 	CodeAuthState           = "auth_state_mismatch"     // client side: the login redirect carried a foreign state
 	CodeAuthDenied          = "auth_denied"             // client side: the portal refused the authorization
 	CodeLoginFailed         = "login_failed"            // client side: training login refused (wrong CCCD or password)
+	CodeAuthExpired         = "auth_expired"            // client side: the device-flow code expired before the citizen approved
 	CodeProtocol            = "protocol"                // client side: the portal answered something the client cannot understand
 )
 
@@ -112,6 +113,7 @@ var (
 	ErrStateMismatch       = &Error{Class: NeedsUser, Code: CodeAuthState, Message: "the login answer did not belong to this request; start the authorization again"}
 	ErrAccessDenied        = &Error{Class: NeedsUser, Code: CodeAuthDenied, Message: "the portal refused the authorization; ask the citizen to log in again"}
 	ErrLoginFailed         = &Error{Class: NeedsUser, Code: CodeLoginFailed, Message: "the portal refused the CCCD number or password"}
+	ErrDeviceCodeExpired   = &Error{Class: NeedsUser, Code: CodeAuthExpired, Message: "the code shown at the desk expired before the citizen approved; show a new code"}
 )
 
 // Classify says what to do about err: Transient for network errors, timeouts, 5xx and 429; NeedsUser for 401 and

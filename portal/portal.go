@@ -46,6 +46,10 @@ type Submission struct {
 	// OnUploadCreated, when set, is told of every tus upload created so the caller can persist the URL
 	// (File.UploadURL) and resume it after a crash.
 	OnUploadCreated func(name, uploadURL string)
+	// OnProgress, when set, is told after every chunk the portal acknowledged (offset of size bytes held).
+	OnProgress func(name string, offset, size int64)
+	// BeforeCommit, when set, is called once every file is uploaded, just before the commit request.
+	BeforeCommit func()
 }
 
 // Receipt is the portal's answer to a commit or a status query.
@@ -64,9 +68,32 @@ type Token struct {
 	Subject      string    // the citizen's 12-digit CCCD number
 	Name         string    // the citizen's full name
 	VNeID        bool      // the account is authenticated at level 2 of the national e-ID (VNeID)
+	Scopes       []string  // the scopes the citizen granted, when the portal said (for the audit log)
+	Flow         string    // how it was obtained: "loopback" (browser at the desk) or "device" (citizen's phone)
 }
 
 // Expired reports whether the token's expiry is known and passed at now.
 func (t Token) Expired(now time.Time) bool {
 	return !t.Expiry.IsZero() && !now.Before(t.Expiry)
+}
+
+// DossierScopePrefix starts the per-dossier scope "dossier:<MaHoSo>": a token granted with it may commit only
+// that dossier, and the portal's consent page names the dossier to the citizen.
+const DossierScopePrefix = "dossier:"
+
+// DossierScope is the scope that names one dossier (by its desk code MaHoSo) in the citizen's consent.
+func DossierScope(maHoSo string) string { return DossierScopePrefix + maHoSo }
+
+// ValidDossierScopeCode reports whether code may follow "dossier:" in a scope: 1 to 64 letters, digits,
+// dots, dashes or underscores, and not "submit".
+func ValidDossierScopeCode(code string) bool {
+	if code == "" || len(code) > 64 || DossierScopePrefix+code == ScopeSubmit {
+		return false
+	}
+	for _, c := range code {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -68,6 +68,9 @@ func (c *Client) upload(ctx context.Context, s Submission, f File, tok Token) (s
 				return "", &Error{Class: Transient, Code: CodeProtocol, Message: "the portal accepted no bytes of the upload"}
 			}
 			offset, failures = next, 0
+			if s.OnProgress != nil {
+				s.OnProgress(f.Name, offset, f.Size)
+			}
 			continue
 		}
 		if ctx.Err() != nil || Classify(err) != Transient && !isOffsetConflict(err) {

@@ -114,6 +114,7 @@ func (b *Blobs) Put(r io.Reader) (sha string, size int64, err error) {
 		return "", 0, blobErr("close blob", err)
 	}
 	sha = hex.EncodeToString(h.Sum(nil))
+	CrashPoint("blob:synced")
 	if err = b.place(tmp, sha); err != nil {
 		return "", 0, err
 	}

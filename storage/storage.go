@@ -33,6 +33,8 @@ type DB struct {
 	unlock func() error
 	wsem   chan struct{} // serialises this process's write transactions
 	now    func() time.Time
+	// openedAt is when Open ran; claims taken before it belong to a process that is gone.
+	openedAt time.Time
 }
 
 // Open opens (creating if needed) the data folder dir: dir/sohoa.db and dir/blobs/.
@@ -56,7 +58,7 @@ func Open(dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now}
+	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now, openedAt: time.Now()}
 	if err := db.open(); err != nil {
 		_ = unlock()
 		return nil, err
@@ -143,9 +145,11 @@ func (db *DB) write(ctx context.Context, what string, fn func(tx *sql.Tx) error)
 		}
 		return dbErr(what, err)
 	}
+	CrashPoint("before-commit:" + what)
 	if err := tx.Commit(); err != nil {
 		return dbErr(what, err)
 	}
+	CrashPoint("after-commit:" + what)
 	return nil
 }
 

@@ -26,6 +26,9 @@ import (
 
 type subjectKey struct{}
 
+// scopesKey holds the token's granted scopes in the request context.
+type scopesKey struct{}
+
 func subject(r *http.Request) string {
 	s, _ := r.Context().Value(subjectKey{}).(string)
 	return s
@@ -72,7 +75,8 @@ func (s *Server) authenticated(next http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, portal.CodeUnauthorized, "the token's citizen is unknown; authorize again")
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), subjectKey{}, claims.Subject)))
+		ctx = context.WithValue(r.Context(), subjectKey{}, claims.Subject)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, scopesKey{}, []string(claims.Scopes))))
 	})
 }
 
@@ -174,6 +178,11 @@ func (s *Server) commitLocked(r *http.Request, key string, req portal.CommitRequ
 	if m.SoGiayToChuHoSo != owner {
 		return portal.ReceiptBody{}, 0, fail(http.StatusForbidden, portal.CodeNotOwner,
 			"the dossier's owner (SoGiayToChuHoSo) is not the logged-in citizen; the owner must authorize the submission")
+	}
+	granted, _ := r.Context().Value(scopesKey{}).([]string)
+	if named := dossiersOf(granted); len(named) > 0 && !slices.Contains(named, m.MaHoSo) {
+		return portal.ReceiptBody{}, 0, fail(http.StatusForbidden, portal.CodeInsufficientScope,
+			"the citizen authorized dossier %s, not %s; ask the citizen to authorize this dossier", strings.Join(named, ", "), m.MaHoSo)
 	}
 	if len(req.Files) != len(m.TaiLieuNop) {
 		return portal.ReceiptBody{}, 0, fail(http.StatusBadRequest, portal.CodeInvalidManifest,

@@ -14,7 +14,8 @@ var loginTemplate = template.Must(template.New("login").Parse(`<!doctype html>
 label{display:block;margin-top:1em}input{width:100%;padding:.4em}.err{color:#c00}</style></head>
 <body><div class="tr">ĐÀO TẠO — CỔNG DỊCH VỤ CÔNG THAM CHIẾU (TRAINING)</div>
 <h1>Đăng nhập</h1>
-<p>Bàn tiếp nhận xin quyền nộp hồ sơ trực tuyến bằng tài khoản của công dân.</p>
+{{if .Dossiers}}<p>Bàn tiếp nhận xin quyền <b>nộp trực tuyến hồ sơ {{range $i, $d := .Dossiers}}{{if $i}}, {{end}}<span class="dossier">{{$d}}</span>{{end}}</b> bằng tài khoản của công dân. Quyền chỉ dùng cho hồ sơ này.</p>
+{{else}}<p>Bàn tiếp nhận xin quyền nộp hồ sơ trực tuyến bằng tài khoản của công dân.</p>{{end}}
 {{if .Error}}<p class="err">{{.Error}}</p>{{end}}
 <form method="post" action="/login">
 <input type="hidden" name="authRequestID" value="{{.ID}}">
@@ -23,7 +24,10 @@ label{display:block;margin-top:1em}input{width:100%;padding:.4em}.err{color:#c00
 <p><button type="submit">Đăng nhập và cho phép</button></p>
 </form></body></html>`))
 
-type loginData struct{ ID, Username, Error string }
+type loginData struct {
+	ID, Username, Error string
+	Dossiers            []string // the dossiers the desk asks to submit (scopes "dossier:<code>")
+}
 
 func renderLogin(w http.ResponseWriter, status int, d loginData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -35,11 +39,12 @@ func renderLogin(w http.ResponseWriter, status int, d loginData) {
 // loginPage shows the form for the authorization request named by ?authRequestID=.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("authRequestID")
-	if _, err := s.oidc.AuthRequestByID(r.Context(), id); err != nil {
+	req, err := s.oidc.AuthRequestByID(r.Context(), id)
+	if err != nil {
 		renderLogin(w, http.StatusBadRequest, loginData{Error: "Phiên đăng nhập không tồn tại hoặc đã hết hạn. Vui lòng bắt đầu lại từ ứng dụng."})
 		return
 	}
-	renderLogin(w, http.StatusOK, loginData{ID: id})
+	renderLogin(w, http.StatusOK, loginData{ID: id, Dossiers: dossiersOf(req.GetScopes())})
 }
 
 // loginSubmit checks the CCCD and password and sends the browser back to the provider's callback.
@@ -52,7 +57,11 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	id, user := r.PostFormValue("authRequestID"), r.PostFormValue("username")
 	if err := s.oidc.checkLogin(id, user, r.PostFormValue("password")); err != nil {
 		s.cfg.Logger.Info("citizen login refused", "user", user)
-		renderLogin(w, http.StatusOK, loginData{ID: id, Username: user, Error: err.Error()})
+		d := loginData{ID: id, Username: user, Error: err.Error()}
+		if req, err := s.oidc.AuthRequestByID(r.Context(), id); err == nil {
+			d.Dossiers = dossiersOf(req.GetScopes())
+		}
+		renderLogin(w, http.StatusOK, d)
 		return
 	}
 	http.Redirect(w, r, op.AuthCallbackURL(s.provider)(r.Context(), id), http.StatusFound)

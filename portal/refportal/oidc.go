@@ -70,12 +70,14 @@ func (deskClient) AuthMethod() oidc.AuthMethod         { return oidc.AuthMethodN
 func (deskClient) ResponseTypes() []oidc.ResponseType {
 	return []oidc.ResponseType{oidc.ResponseTypeCode}
 }
-func (deskClient) GrantTypes() []oidc.GrantType                             { return []oidc.GrantType{oidc.GrantTypeCode} }
+func (deskClient) GrantTypes() []oidc.GrantType {
+	return []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeDeviceCode}
+}
 func (deskClient) LoginURL(id string) string                                { return "/login?authRequestID=" + url.QueryEscape(id) }
 func (deskClient) AccessTokenType() op.AccessTokenType                      { return op.AccessTokenTypeJWT }
 func (deskClient) IDTokenLifetime() time.Duration                           { return time.Hour }
 func (deskClient) DevMode() bool                                            { return false }
-func (deskClient) IsScopeAllowed(scope string) bool                         { return scope == portal.ScopeSubmit }
+func (deskClient) IsScopeAllowed(scope string) bool                         { return allowedScope(scope) }
 func (deskClient) IDTokenUserinfoClaimsAssertion() bool                     { return true }
 func (deskClient) ClockSkew() time.Duration                                 { return 0 }
 func (deskClient) RestrictAdditionalIdTokenScopes() func([]string) []string { return identity }
@@ -107,9 +109,12 @@ type oidcStore struct {
 	citizens      map[string]Citizen
 	tokenLifetime time.Duration
 
-	mu    sync.Mutex
-	reqs  map[string]*authRequest
-	codes map[string]string // code → auth request ID
+	mu      sync.Mutex
+	reqs    map[string]*authRequest
+	codes   map[string]string      // code → auth request ID
+	devices map[string]*deviceAuth // device code → device authorization (RFC 8628)
+	users   map[string]string      // user code → device code
+	spacing time.Duration          // least time between two polls of one device code
 }
 
 var _ op.Storage = (*oidcStore)(nil)
@@ -119,7 +124,8 @@ func newOIDCStore(key *signingKey, citizens []Citizen, tokenLifetime time.Durati
 	for _, c := range citizens {
 		m[c.ID] = c
 	}
-	return &oidcStore{key: key, citizens: m, tokenLifetime: tokenLifetime, reqs: map[string]*authRequest{}, codes: map[string]string{}}
+	return &oidcStore{key: key, citizens: m, tokenLifetime: tokenLifetime, reqs: map[string]*authRequest{}, codes: map[string]string{},
+		devices: map[string]*deviceAuth{}, users: map[string]string{}}
 }
 
 // CreateAuthRequest stores a validated authorization request; PKCE with S256 is required.

@@ -37,6 +37,13 @@ type Config struct {
 	TokenLifetime time.Duration // access-token lifetime; 1 hour when zero
 	MaxFileSize   int64         // largest upload in bytes; 64 MiB when zero
 	MaxBodyBytes  int64         // largest commit body in bytes; 1 MiB when zero
+
+	// Device flow (RFC 8628): how long a user code stays valid (10 minutes when zero), the polling interval
+	// announced to the desk (5 s when zero; whole seconds), and the least time the portal accepts between
+	// two polls of one device code (the interval when zero): a faster poll is answered slow_down.
+	DeviceLifetime     time.Duration
+	DevicePollInterval time.Duration
+	DevicePollSpacing  time.Duration
 }
 
 // Server is a reference portal. Make it with New; serve it with Start or mount Handler in your own server.
@@ -82,6 +89,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.DeviceLifetime <= 0 {
+		cfg.DeviceLifetime = 10 * time.Minute
+	}
+	if cfg.DevicePollInterval < time.Second {
+		cfg.DevicePollInterval = 5 * time.Second
+	}
+	if cfg.DevicePollSpacing <= 0 {
+		cfg.DevicePollSpacing = cfg.DevicePollInterval
+	}
 	for _, d := range []string{cfg.DataDir, filepath.Join(cfg.DataDir, "uploads"), filepath.Join(cfg.DataDir, "dossiers")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("refportal: data dir: %w", err)
@@ -100,11 +116,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("refportal: %w", err)
 	}
 	s := &Server{cfg: cfg, db: db, oidc: newOIDCStore(key, cfg.Citizens, cfg.TokenLifetime)}
+	s.oidc.spacing = cfg.DevicePollSpacing
 	s.provider, err = op.NewProvider(&op.Config{
 		CryptoKey:          cryptoKey,
 		CryptoKeyId:        key.id,
 		CodeMethodS256:     true,
 		SupportedUILocales: []language.Tag{language.Vietnamese, language.English},
+		DeviceAuthorization: op.DeviceAuthorizationConfig{
+			Lifetime: cfg.DeviceLifetime, PollInterval: cfg.DevicePollInterval,
+			UserFormPath: devicePath, UserCode: op.UserCodeBase20,
+		},
 	}, s.oidc, op.IssuerFromHost(""), op.WithAllowInsecure())
 	if err != nil {
 		db.Close()
@@ -124,6 +145,8 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /login", http.HandlerFunc(s.loginPage))
 	mux.Handle("POST /login", issuer.HandlerFunc(s.loginSubmit))
+	mux.Handle("GET "+devicePath, http.HandlerFunc(s.devicePage))
+	mux.Handle("POST "+devicePath, http.HandlerFunc(s.deviceSubmit))
 	mux.Handle("/files/", s.authenticated(s.uploadOwnerCheck(http.StripPrefix("/files/", s.tus))))
 	mux.Handle("POST /api/v1/dossiers", s.authenticated(http.HandlerFunc(s.commit)))
 	mux.Handle("GET /api/v1/dossiers", s.authenticated(http.HandlerFunc(s.lookup)))
@@ -148,11 +171,12 @@ func (s *Server) Start(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("refportal: listen on %s: %w", s.cfg.Addr, err)
 	}
-	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn)}
-	s.served = make(chan struct{})
-	go func() {
-		defer close(s.served)
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn)}
+	served := make(chan struct{})
+	s.srv, s.served = srv, served
+	go func() { // srv and served are this goroutine's own: Close may clear the fields meanwhile
+		defer close(served)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.cfg.Logger.Error("reference portal stopped", "err", err)
 		}
 	}()

@@ -1,0 +1,19 @@
+// Free disk space on Windows (GetDiskFreeSpaceEx).
+
+//go:build windows
+
+package storage
+
+import "golang.org/x/sys/windows"
+
+func freeSpace(dir string) (uint64, error) {
+	p, err := windows.UTF16PtrFromString(dir)
+	if err != nil {
+		return 0, err
+	}
+	var avail, total, free uint64
+	if err := windows.GetDiskFreeSpaceEx(p, &avail, &total, &free); err != nil {
+		return 0, err
+	}
+	return avail, nil
+}

@@ -4,19 +4,28 @@ package app
 import (
 	"context"
 	"fmt"
+	"image/color"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"sohoa/assets/bands"
 	"sohoa/dossier"
+	"sohoa/dossier/figures"
+	"sohoa/dossier/report"
 	"sohoa/storage"
 )
 
-// Figures are the desk's counts over a period.
+// Figures are the desk's counts over a period, as the home screen shows them.
 type Figures struct {
 	Received, Pages, Signed, Submitted, Waiting, Failed int
 }
@@ -28,35 +37,31 @@ func (f Figures) values() []int {
 	return []int{f.Received, f.Pages, f.Signed, f.Submitted, f.Waiting, f.Failed}
 }
 
-// computeFigures counts the desk's dossiers created since a time.
-func computeFigures(ctx context.Context, d *dossier.Desk, since time.Time) (Figures, error) {
-	list, err := d.List(ctx, storage.DossierFilter{Since: since})
+// homeRates are the rates the home screen colours, from the directive's index.
+var homeRates = []string{bands.Online, bands.Digitization, bands.VNeID}
+
+// computeFigures reads the desk's figures from the local database (the same figures the reports use).
+func computeFigures(ctx context.Context, d *dossier.Desk, from, to time.Time) (Figures, figures.Counts, error) {
+	f, err := figures.Compute(ctx, d.DB(), from, to, figures.Options{Training: d.Training()})
 	if err != nil {
-		return Figures{}, err
+		return Figures{}, figures.Counts{}, err
 	}
-	var f Figures
-	for _, s := range list {
-		f.Received++
-		switch s.State {
-		case dossier.Signed:
-			f.Signed++
-		case dossier.Queued:
-			f.Signed++
-			f.Waiting++
-		case dossier.Submitted:
-			f.Signed++
-			f.Submitted++
-		case dossier.Failed:
-			f.Signed++
-			f.Failed++
-		}
-		v, err := d.Dossier(ctx, s.ID)
-		if err != nil {
-			return Figures{}, err
-		}
-		f.Pages += v.PageCount()
+	c := f.Total
+	return Figures{Received: c.Received, Pages: c.Pages, Signed: c.Signed, Submitted: c.Submitted, Waiting: c.Waiting, Failed: c.Failed}, c, nil
+}
+
+// deskBands are the colour thresholds: the shipped defaults with the unit's own file laid over them.
+func deskBands(d *dossier.Desk) (*bands.Bands, error) {
+	return bands.LoadFile(filepath.Join(d.DB().Dir(), bands.UnitFile))
+}
+
+// bandText is a rate with its colour band, e.g. "55.6 % — Vàng".
+func bandText(b *bands.Bands, rate string, v float64) (string, bands.Band) {
+	if math.IsNaN(v) {
+		return lang.L("home.rate.nodata"), ""
 	}
-	return f, nil
+	band := b.Band(rate, v)
+	return fmt.Sprintf("%.1f %% — %s", v, lang.L("band."+string(band))), band
 }
 
 // startOfWeek is Monday 00:00 of t's week in the desk's time zone.
@@ -81,6 +86,8 @@ type homeScreen struct {
 	list    *widget.List
 	newBtn  *widget.Button
 	unitLbl *widget.Label
+	rates   []*widget.Label
+	swatch  []*canvas.Rectangle
 }
 
 func newHomeScreen(u *UI) *homeScreen {
@@ -126,10 +133,26 @@ func newHomeScreen(u *UI) *homeScreen {
 	}
 	h.unitLbl = widget.NewLabel("")
 	h.unitLbl.Wrapping = fyne.TextWrapWord
+	rateGrid := container.NewGridWithColumns(2)
+	for _, r := range homeRates {
+		l := widget.NewLabel("–")
+		sw := canvas.NewRectangle(bandColor(""))
+		sw.SetMinSize(fyne.NewSize(14, 14))
+		sw.CornerRadius = 3
+		h.rates = append(h.rates, l)
+		h.swatch = append(h.swatch, sw)
+		rateGrid.Add(widget.NewLabel(lang.L("home.rate." + r)))
+		rateGrid.Add(container.NewHBox(container.NewCenter(sw), l))
+	}
+	weekly := widget.NewButtonWithIcon(lang.L("home.report.weekly"), theme.DocumentIcon(), func() { h.report(false) })
+	peak := widget.NewButtonWithIcon(lang.L("home.report.peak"), theme.DocumentIcon(), func() { h.report(true) })
 	big := container.NewPadded(container.NewGridWrap(fyne.NewSize(320, 64), h.newBtn))
 	left := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("home.figures"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		grid, widget.NewSeparator(), h.unitLbl, big,
+		grid, widget.NewSeparator(),
+		widget.NewLabelWithStyle(lang.L("home.rates"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		rateGrid, container.NewHBox(weekly, peak), widget.NewSeparator(),
+		h.unitLbl, big,
 		widget.NewLabel(lang.L("home.shortcuts")))
 	right := container.NewBorder(widget.NewLabelWithStyle(lang.L("home.queue"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, h.list)
 	h.root = container.NewPadded(container.NewHSplit(container.NewVScroll(left), right))
@@ -141,18 +164,26 @@ func (h *homeScreen) refresh() {
 	u := h.u
 	u.goDo(func(ctx context.Context) {
 		now := time.Now()
-		today, err1 := computeFigures(ctx, u.desk, startOfDay(now))
-		week, err2 := computeFigures(ctx, u.desk, startOfWeek(now))
+		day, week0 := startOfDay(now), startOfWeek(now)
+		today, _, err1 := computeFigures(ctx, u.desk, day, day.AddDate(0, 0, 1))
+		week, weekCounts, err2 := computeFigures(ctx, u.desk, week0, week0.AddDate(0, 0, 7))
 		recent, err3 := u.desk.List(ctx, storage.DossierFilter{Limit: 50})
+		b, err4 := deskBands(u.desk)
 		unit, _ := u.desk.Unit(ctx)
 		fyne.Do(func() {
-			if err := firstErr(err1, err2, err3); err != nil {
+			if err := firstErr(err1, err2, err3, err4); err != nil {
 				u.setStatus(ErrorText(err))
 				return
 			}
 			for i, v := range today.values() {
 				h.today[i].SetText(fmt.Sprint(v))
 				h.week[i].SetText(fmt.Sprint(week.values()[i]))
+			}
+			for i, r := range homeRates {
+				text, band := bandText(b, r, weekCounts.Rate(r))
+				h.rates[i].SetText(text)
+				h.swatch[i].FillColor = bandColor(band)
+				h.swatch[i].Refresh()
 			}
 			h.recent = recent
 			h.list.Refresh()
@@ -187,4 +218,75 @@ func stateText(s dossier.State) string {
 		return lang.L("state.failed")
 	}
 	return string(s)
+}
+
+// bandColor is the colour a band is drawn in on the home screen.
+func bandColor(b bands.Band) color.Color {
+	if b == "" {
+		return theme.Color(theme.ColorNameDisabled)
+	}
+	r, g, bl := b.RGB()
+	return color.NRGBA{R: uint8(r), G: uint8(g), B: uint8(bl), A: 255}
+}
+
+// report writes this week's (Friday) report, or the current quarter's peak-month report, as XLSX and
+// PDF under <data>/reports/ and opens the PDF.
+func (h *homeScreen) report(peak bool) {
+	u := h.u
+	u.setStatus(lang.L("home.report.running"))
+	u.goDo(func(ctx context.Context) {
+		now := time.Now().In(dossier.Location)
+		var spec report.Spec
+		var name string
+		if peak {
+			q := figures.QuarterOf(now.Month())
+			spec = report.PeakSpec(now.Year(), q, false)
+			name = fmt.Sprintf("cao-diem-%d-Q%d", now.Year(), q)
+		} else {
+			y, w := now.ISOWeek()
+			spec = report.WeeklySpec(y, w)
+			name = fmt.Sprintf("tuan-%d-W%02d", y, w)
+		}
+		pdf, err := writeReport(ctx, u.desk, spec, name)
+		fyne.Do(func() {
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.setStatus(lang.L("home.report.done", map[string]any{"File": pdf}))
+			if u.env.OpenURL != nil {
+				if err := u.env.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(pdf)}); err != nil {
+					u.setStatus(ErrorText(err))
+				}
+			}
+		})
+	})
+}
+
+// writeReport writes a report as XLSX and PDF under <data>/reports/<name>.* and returns the PDF's path.
+func writeReport(ctx context.Context, d *dossier.Desk, spec report.Spec, name string) (string, error) {
+	unit, err := d.Unit(ctx)
+	if err != nil {
+		return "", err
+	}
+	b, err := deskBands(d)
+	if err != nil {
+		return "", err
+	}
+	r, err := report.Build(ctx, d.DB(), unit, spec, b, figures.Options{Training: d.Training()})
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(d.DB().Dir(), "reports")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	base := filepath.Join(dir, name)
+	if err := r.WriteFile(base + ".xlsx"); err != nil {
+		return "", err
+	}
+	if err := r.WriteFile(base + ".pdf"); err != nil {
+		return "", err
+	}
+	return base + ".pdf", nil
 }

@@ -3,6 +3,8 @@ package app
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -113,5 +115,28 @@ func TestPageEdits(t *testing.T) {
 	}
 	if c.del.Disabled() {
 		t.Error("delete is disabled on a draft dossier with a selected page")
+	}
+}
+
+// TestFridayReport: the home screen's report buttons write the week's and the peak month's report
+// as XLSX and PDF under the data folder.
+func TestFridayReport(t *testing.T) {
+	h := newHarness(t, false)
+	u, _ := h.start(t)
+	settle(t, u)
+	for _, peak := range []bool{false, true} {
+		u.home.report(peak)
+		settle(t, u)
+	}
+	dir := filepath.Join(h.desk.DB().Dir(), "reports")
+	for _, pattern := range []string{"tuan-*-W*.pdf", "tuan-*-W*.xlsx", "cao-diem-*-Q*.pdf", "cao-diem-*-Q*.xlsx"} {
+		files, _ := filepath.Glob(filepath.Join(dir, pattern))
+		if len(files) != 1 {
+			t.Errorf("%s: %v", pattern, files)
+			continue
+		}
+		if st, err := os.Stat(files[0]); err != nil || st.Size() < 1000 {
+			t.Errorf("%s: %v %v", files[0], st, err)
+		}
 	}
 }

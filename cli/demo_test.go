@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"sohoa/dossier"
@@ -50,5 +51,57 @@ func TestRunDemo(t *testing.T) {
 		if !bytes.Contains(b, []byte(`"`+want+`"`)) {
 			t.Errorf("audit log lacks %s: %s", want, b)
 		}
+	}
+}
+
+func TestUnitSetAndShow(t *testing.T) {
+	data := t.TempDir()
+	run := func(args ...string) (string, error) {
+		root, g := Root(nil)
+		var out bytes.Buffer
+		g.Out = &out
+		root.SetArgs(append(args, "--data", data))
+		err := root.ExecuteContext(context.Background())
+		return out.String(), err
+	}
+	if _, err := run("unit", "set", "--code", "H47", "--name", "UBND xã Tam Xuân"); err == nil {
+		t.Errorf("a malformed unit code was accepted")
+	}
+	if _, err := run("unit", "set", "--code", "000.21.30.H47", "--name", "UBND xã Tam Xuân", "--desk", "12"); err == nil {
+		t.Errorf("desk 12 was accepted")
+	}
+	if _, err := run("unit", "set", "--code", "000.21.30.H47", "--name", "UBND xã Tam Xuân", "--counter", "postal",
+		"--hotline", "Tổng đài 1022|0235.1022|1022@quangnam.gov.vn", "--desk", "2"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run("unit", "show", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Unit struct {
+			Code, Name, CounterType string
+			Hotlines                []struct{ Phone string }
+		}
+		Desk int
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got.Unit.Code != "000.21.30.H47" || got.Unit.CounterType != "postal" || got.Desk != 2 || len(got.Unit.Hotlines) != 1 || got.Unit.Hotlines[0].Phone != "0235.1022" {
+		t.Errorf("unit show: %+v", got)
+	}
+	// A postal counter's dossiers are marked KenhThucHien=3 and numbered from 2001 at desk 2.
+	out, err = run("dossier", "new", "--procedure", "1.001193", "--name", "Trần Thị Bình", "--id", "049195000123", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		ID      string
+		Channel int
+	}
+	json.Unmarshal([]byte(out), &v)
+	if !strings.HasSuffix(v.ID, "-2001") || !strings.HasPrefix(v.ID, "000.21.30.H47-") || v.Channel != 3 {
+		t.Errorf("dossier %+v", v)
 	}
 }

@@ -47,7 +47,7 @@ func Root(gui GUIFunc) (*cobra.Command, *Globals) {
 	pf.StringVar(&g.Officer, "officer", os.Getenv("SOHOA_OFFICER"), "name of the officer at the desk")
 	root.AddCommand(
 		guiCmd(g, gui), demoCmd(g), portalCmd(g), dossierCmd(g), scanCmd(g), importCmd(g), signCmd(g),
-		submitCmd(g), queueCmd(g), verifyCmd(g), receiptCmd(g), devicesCmd(g), tokensCmd(g), ReportCmd(g),
+		submitCmd(g), queueCmd(g), verifyCmd(g), receiptCmd(g), devicesCmd(g), tokensCmd(g), ReportCmd(g), unitCmd(g),
 	)
 	root.AddCommand(SubmissionCommands(g)...)
 	return root, g

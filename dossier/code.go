@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
+
+	"sohoa/storage"
 )
 
 // ErrInvalidUnit means a unit profile field is malformed.
@@ -38,15 +41,56 @@ func FormatCode(unit string, day time.Time, seq int) string {
 }
 
 // nextCode takes the next number of the unit's daily sequence; the sequence lives in the store,
-// so it survives restarts and never repeats.
+// so it survives restarts and never repeats. A unit with several desks gives each desk a number
+// 1–9: desk k then numbers its dossiers k001–k999 each day, so two desks never hand out the same code.
 func (d *Desk) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
 	day := now.In(Location).Format("060102")
+	desk, err := d.DeskNumber(ctx)
+	if err != nil {
+		return "", err
+	}
 	n, err := d.db.NextSequence(ctx, unit, day)
 	if err != nil {
 		return "", err
 	}
-	if n > 9999 {
-		return "", fmt.Errorf("dossier: unit %s has used all 9999 dossier codes of %s", unit, day)
+	limit := 9999
+	if desk > 0 {
+		limit = 999
 	}
-	return FormatCode(unit, now, n), nil
+	if n > limit {
+		return "", fmt.Errorf("dossier: this desk of unit %s has used all %d dossier codes of %s", unit, limit, day)
+	}
+	return FormatCode(unit, now, desk*1000+n), nil
+}
+
+const settingDesk = "desk.number"
+
+// ErrInvalidDesk means a desk number outside 0–9.
+var ErrInvalidDesk = errors.New("dossier: the desk number must be 0 (the unit's only desk) or 1–9")
+
+// DeskNumber is this desk's number within its unit (0: the unit's only desk).
+func (d *Desk) DeskNumber(ctx context.Context) (int, error) {
+	v, err := d.db.Setting(ctx, settingDesk)
+	if errors.Is(err, storage.ErrNotFound) || v == "" {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 9 {
+		return 0, fmt.Errorf("%w (stored: %q)", ErrInvalidDesk, v)
+	}
+	return n, nil
+}
+
+// SetDeskNumber sets this desk's number within its unit: 0 for a single desk, 1–9 when the unit has several.
+func (d *Desk) SetDeskNumber(ctx context.Context, n int) error {
+	if n < 0 || n > 9 {
+		return fmt.Errorf("%w (given: %d)", ErrInvalidDesk, n)
+	}
+	if err := d.db.SetSetting(ctx, settingDesk, strconv.Itoa(n)); err != nil {
+		return err
+	}
+	return d.db.Audit(ctx, d.actor(), "desk.numbered", "", map[string]any{"desk": n})
 }

@@ -125,6 +125,51 @@ func TestCodesAreSequentialAndSurviveRestart(t *testing.T) {
 	}
 }
 
+func TestDeskNumbersKeepCodesApart(t *testing.T) {
+	a, _ := applicant.ParseCCCDQR(binhQR)
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, dossier.Location)
+	var codes []string
+	for desk := 1; desk <= 2; desk++ {
+		d, err := dossier.Open(ctx, dossier.Config{DataDir: t.TempDir(), Training: true, Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		if err := d.SetDeskNumber(ctx, desk); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 2; i++ {
+			v, err := d.NewDossier(ctx, "1.001193", a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes = append(codes, v.ID)
+		}
+		if err := d.SetDeskNumber(ctx, 10); !errors.Is(err, dossier.ErrInvalidDesk) {
+			t.Errorf("desk 10 accepted: %v", err)
+		}
+	}
+	want := []string{"000.00.00.H47-261126-1001", "000.00.00.H47-261126-1002", "000.00.00.H47-261126-2001", "000.00.00.H47-261126-2002"}
+	for i := range want {
+		if codes[i] != want[i] {
+			t.Errorf("code %d = %s, want %s", i, codes[i], want[i])
+		}
+	}
+}
+
+func TestSignDerivesCapturedAfterCrash(t *testing.T) {
+	d := openDesk(t)
+	id, pool := trainingIdentity(t, d)
+	v := captured(t, d)
+	// As after a crash between storing a page and moving the state: complete, but still a draft.
+	if err := d.DB().SetDossierState(ctx, v.ID, "captured", "draft"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {
+		t.Fatalf("sign a complete draft: %v", err)
+	}
+}
+
 func TestNewDossierRefusesBadInput(t *testing.T) {
 	d := openDesk(t)
 	a, _ := applicant.ParseCCCDQR(binhQR)

@@ -110,14 +110,12 @@ func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant
 	if err := encodeRecord(&row, rec); err != nil {
 		return View{}, err
 	}
-	if err := d.db.CreateDossier(ctx, row); err != nil {
-		return View{}, err
-	}
+	var comps []storage.Component
 	for i, c := range p.Scanned() {
-		sc := storage.Component{DossierID: code, Code: c.Code, Name: c.Name, Position: i, Required: c.Required}
-		if err := d.db.SaveComponent(ctx, sc); err != nil {
-			return View{}, err
-		}
+		comps = append(comps, storage.Component{DossierID: code, Code: c.Code, Name: c.Name, Position: i, Required: c.Required})
+	}
+	if err := d.db.CreateDossier(ctx, row, comps...); err != nil {
+		return View{}, err
 	}
 	if err := d.db.Audit(ctx, d.actor(), "dossier.created", code, map[string]any{"procedure": p.Code, "applicant_id": a.ID}); err != nil {
 		return View{}, err

@@ -32,6 +32,10 @@ const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 0
 func (d *Desk) Sign(ctx context.Context, id string, ident signing.Identity, opt SignOptions) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	// A crash between storing a page and moving the state leaves a complete draft: derive it again.
+	if err := d.refreshCaptured(ctx, id); err != nil {
+		return err
+	}
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err

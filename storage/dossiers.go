@@ -82,7 +82,9 @@ func checkDossier(d Dossier) error {
 
 // CreateDossier inserts d. An empty State becomes "draft"; a zero CreatedAt becomes now.
 // UpdatedAt is set to CreatedAt. ErrExists if the code is already used.
-func (db *DB) CreateDossier(ctx context.Context, d Dossier) error {
+// Components given with it are written in the same transaction, so a crash never leaves a dossier
+// without the components its procedure requires.
+func (db *DB) CreateDossier(ctx context.Context, d Dossier, comps ...Component) error {
 	if d.State == "" {
 		d.State = StateDraft
 	}
@@ -100,7 +102,19 @@ func (db *DB) CreateDossier(ctx context.Context, d Dossier) error {
 		if isConstraint(err, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
 			return kept(fmt.Errorf("dossier code %s: %w", d.ID, ErrExists))
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		for _, c := range comps {
+			if c.DossierID != d.ID || c.Code == "" {
+				return kept(fmt.Errorf("create dossier %s: component %q: %w", d.ID, c.Code, ErrInvalid))
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO components (dossier_id, code, name, position, required, confirmed, data)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, c.DossierID, c.Code, c.Name, c.Position, c.Required, c.Confirmed, nullJSON(c.Data)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -376,3 +376,30 @@ func TestSequenceConcurrentAndDurable(t *testing.T) {
 		t.Errorf("empty unit: %v, want ErrInvalid", err)
 	}
 }
+
+// TestCreateDossierWithComponents: the dossier and its components land in one transaction, or not at all.
+func TestCreateDossierWithComponents(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	d := Dossier{ID: "000.00.00.H47-261126-0009", UnitCode: "000.00.00.H47", ProcedureCode: "1.001193", ApplicantID: "049090000002"}
+	comps := []Component{{DossierID: d.ID, Code: "TP1", Name: "Tờ khai", Required: true}, {DossierID: d.ID, Code: "TP2", Name: "Giấy chứng sinh", Position: 1}}
+	if err := db.CreateDossier(ctx, d, comps...); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Components(ctx, d.ID)
+	if err != nil || len(got) != 2 || got[0].Code != "TP1" || !got[0].Required || got[1].Name != "Giấy chứng sinh" {
+		t.Fatalf("components %+v, %v", got, err)
+	}
+	// A bad component rolls the whole dossier back.
+	bad := Dossier{ID: "000.00.00.H47-261126-0010", UnitCode: "000.00.00.H47", ProcedureCode: "1.001193"}
+	err = db.CreateDossier(ctx, bad, Component{DossierID: bad.ID, Code: "TP1"}, Component{DossierID: "someone-else", Code: "TP2"})
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("bad component: %v", err)
+	}
+	if _, err := db.Dossier(ctx, bad.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the dossier of a refused create exists: %v", err)
+	}
+	if cs, _ := db.Components(ctx, bad.ID); len(cs) != 0 {
+		t.Errorf("components of a refused create exist: %v", cs)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"os"
 	"path/filepath"
 
 	"sohoa/scanner"
@@ -59,6 +60,11 @@ func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
 		return 0, err
 	}
 	s := scanner.Normalize(r.Settings, caps)
+	// A full disk stops capture before the paper moves, with a clear message; each page is checked
+	// again before it is stored, so pages already captured are never lost to a full disk.
+	if err := d.db.CheckFree(scanEstimate(s)); err != nil {
+		return 0, err
+	}
 	if err := d.markScanStart(ctx, r.Dossier); err != nil {
 		return 0, err
 	}
@@ -66,6 +72,9 @@ func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
 	scanErr := dev.Scan(ctx, s, scanner.Handler{
 		OnProgress: r.OnProgress,
 		OnPage: func(p scanner.Page) error {
+			if err := d.db.CheckFree(pageEstimate(p.DPI)); err != nil {
+				return err
+			}
 			sp, img, err := d.storeImage(ctx, r.Dossier, r.Component, p.Image, p.DPI, s.Mode, "scan:"+dev.Address(), true)
 			if err != nil {
 				return err
@@ -89,6 +98,26 @@ func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
 		return stored, fmt.Errorf("scan into %s/%s stopped after %d page(s): %w", r.Dossier, r.Component, stored, scanErr)
 	}
 	return stored, nil
+}
+
+// pageEstimate is a generous size for one stored A4 page at dpi (colour JPEG), plus its share of the PDF.
+func pageEstimate(dpi int) int64 {
+	if dpi <= 0 {
+		dpi = 200
+	}
+	return 2 * (1 << 20) * int64(dpi) * int64(dpi) / (200 * 200)
+}
+
+// scanEstimate is the space a scan may need: its pages, or a full feeder (50 sheets, both sides) when unbounded.
+func scanEstimate(s scanner.Settings) int64 {
+	pages := s.MaxPages
+	if pages <= 0 {
+		pages = 50
+		if s.Source == scanner.SourceDuplex {
+			pages = 100
+		}
+	}
+	return int64(pages) * pageEstimate(s.DPI)
 }
 
 func errString(err error) string {
@@ -175,6 +204,15 @@ func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) err
 		return err
 	}
 	if _, err := d.component(v, comp); err != nil {
+		return err
+	}
+	var need int64
+	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil {
+			need += 2 * st.Size() // the stored copy, and the assembled PDF later
+		}
+	}
+	if err := d.db.CheckFree(need); err != nil {
 		return err
 	}
 	results := make([]importer.Result, 0, len(paths))

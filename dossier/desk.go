@@ -90,6 +90,10 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 		db.Close()
 		return nil, err
 	}
+	if _, err := d.Purge(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if _, err := d.Unit(ctx); errors.Is(err, ErrNoUnit) && cfg.Training {
 		if err := d.SaveUnit(ctx, TrainingUnit); err != nil {
 			db.Close()

@@ -457,6 +457,28 @@ func TestFlowSubmitsExactlyOnce(t *testing.T) {
 	if err != nil || len(pdf) < 1000 {
 		t.Errorf("receipt: %d bytes, %v", len(pdf), err)
 	}
+
+	// Retention: with page images kept 0 days... a zero keeps forever; one day after submission they go.
+	if err := d.DB().SetSetting(ctx, dossier.SettingPageDays, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := d.Purge(ctx); err != nil || res.Pages != 0 {
+		t.Errorf("purge on the day of submission: %+v %v", res, err)
+	}
+	if _, err := d.DB().SQL().ExecContext(ctx, `UPDATE dossiers SET updated_at = updated_at - ? WHERE id = ?`, int64(48*time.Hour), v.ID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Purge(ctx)
+	if err != nil || res.Pages != 4 || res.Files != 0 {
+		t.Errorf("purge two days later: %+v %v", res, err)
+	}
+	v, _ = d.Dossier(ctx, v.ID)
+	if v.PageCount() != 0 || len(v.Components[0].Files) != 1 {
+		t.Errorf("after purge: %d pages, files %+v", v.PageCount(), v.Components[0].Files)
+	}
+	if dangling, _ := d.DB().Dangling(ctx); len(dangling) != 0 {
+		t.Errorf("purge left dangling rows: %v", dangling)
+	}
 }
 
 func TestUploaderClassifiesPortalErrors(t *testing.T) {

@@ -71,6 +71,7 @@ func luma(r, g, b uint8) uint32 {
 }
 
 // downRGBA averages f×f blocks of m's luma; partial blocks at the right and bottom are dropped.
+// Luma is linear, so the channels of a block are summed first and weighted once.
 func downRGBA(m *image.RGBA, f int) *image.Gray {
 	b := m.Rect
 	ow, oh := b.Dx()/f, b.Dy()/f
@@ -78,28 +79,60 @@ func downRGBA(m *image.RGBA, f int) *image.Gray {
 	if ow == 0 || oh == 0 {
 		return out
 	}
-	acc := make([]uint32, ow)
-	div := uint32(f*f) << 16
+	if f == 2 {
+		down2RGBA(m, out)
+		return out
+	}
+	sums := make([]uint32, 3*ow)
+	div := uint64(f*f) << 16
 	for oy := 0; oy < oh; oy++ {
-		clear(acc)
+		clear(sums)
 		for k := 0; k < f; k++ {
 			off := m.PixOffset(b.Min.X, b.Min.Y+oy*f+k)
 			row := m.Pix[off : off+ow*f*4]
-			for ox := range acc {
+			for ox := 0; ox < ow; ox++ {
 				s := row[ox*f*4 : (ox+1)*f*4]
-				var sum uint32
+				var sr, sg, sb uint32
 				for i := 0; i+3 < len(s); i += 4 {
-					sum += luma(s[i], s[i+1], s[i+2])
+					sr += uint32(s[i])
+					sg += uint32(s[i+1])
+					sb += uint32(s[i+2])
 				}
-				acc[ox] += sum
+				t := sums[3*ox : 3*ox+3 : 3*ox+3]
+				t[0] += sr
+				t[1] += sg
+				t[2] += sb
 			}
 		}
 		d := out.Pix[oy*out.Stride : oy*out.Stride+ow]
-		for ox, v := range acc {
+		for ox := range d {
+			t := sums[3*ox : 3*ox+3 : 3*ox+3]
+			v := 19595*uint64(t[0]) + 38470*uint64(t[1]) + 7471*uint64(t[2])
 			d[ox] = uint8((v + div/2) / div)
 		}
 	}
 	return out
+}
+
+// down2RGBA is downRGBA for 2×2 blocks (A4 at 200 dpi) into out.
+func down2RGBA(m *image.RGBA, out *image.Gray) {
+	b := m.Rect
+	ow := out.Rect.Dx()
+	const div = 4 << 16
+	for oy := 0; oy < out.Rect.Dy(); oy++ {
+		o0 := m.PixOffset(b.Min.X, b.Min.Y+2*oy)
+		r0 := m.Pix[o0 : o0+ow*8]
+		r1 := m.Pix[o0+m.Stride : o0+m.Stride+ow*8]
+		d := out.Pix[oy*out.Stride : oy*out.Stride+ow]
+		for ox := range d {
+			p := r0[8*ox : 8*ox+8 : 8*ox+8]
+			q := r1[8*ox : 8*ox+8 : 8*ox+8]
+			sr := uint32(p[0]) + uint32(p[4]) + uint32(q[0]) + uint32(q[4])
+			sg := uint32(p[1]) + uint32(p[5]) + uint32(q[1]) + uint32(q[5])
+			sb := uint32(p[2]) + uint32(p[6]) + uint32(q[2]) + uint32(q[6])
+			d[ox] = uint8((19595*sr + 38470*sg + 7471*sb + div/2) / div)
+		}
+	}
 }
 
 // downGray averages f×f blocks of m.

@@ -172,3 +172,31 @@ func TestSmallerThanImageMagickAtEqualLegibility(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkPipelineTwoCores runs Process on the A4 200 dpi colour pages on two cores at once
+// (GOMAXPROCS=2, one page per goroutine, as the capture queue does) and reports wall-clock
+// pages/min for the two cores together, and CPU-time pages/min (per core-minute ×2, i.e. what two
+// whole cores would give when the machine is shared).
+func BenchmarkPipelineTwoCores(b *testing.B) {
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	for _, bc := range benchCases[:2] {
+		page := makePage(b, bc.spec)
+		b.Run(bc.name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			b.SetParallelism(1)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := Process(scanner.Page{Image: page, DPI: bc.spec.DPI}, Options{Mode: bc.mode}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Minutes(), "pages/min")
+			if cpu := cpuTime() - cpu0; cpu > 0 {
+				b.ReportMetric(2*float64(b.N)/cpu.Minutes(), "cpu-pages/min-2cores")
+			}
+		})
+	}
+}

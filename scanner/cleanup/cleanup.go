@@ -3,8 +3,9 @@
 // the dossier PDF at a size tuned for the digitization standard (colour, ≥ 200 dpi).
 //
 // Everything works on *image.RGBA or *image.Gray pixel slices; other image types are converted
-// once. Analysis runs on a copy reduced to about 100 dpi. A page is processed on one goroutine:
-// callers parallelise across pages.
+// once. Analysis runs on a copy reduced to about 100 dpi (after straightening, the reduced copy is
+// turned rather than the page reduced again). A page is processed on one goroutine: callers
+// parallelise across pages (Process is safe for concurrent use; its scratch buffers are pooled).
 package cleanup
 
 import (
@@ -78,8 +79,11 @@ func Process(p scanner.Page, opts Options) (Result, error) {
 	page = subImage(page, a.toPageRect(r))
 	if math.Abs(res.Angle) >= minSkewDeg {
 		page = rotatePage(page, -res.Angle, paperColor(page, a.paper))
-		// Straightening moves the lid's edges into view: crop again.
-		a = analyse(page)
+		// Straightening moves the lid's edges into view: crop again, on the analysis raster
+		// turned the same way (a sixteenth of the pixels of the page).
+		a = subAnalysis(a, r)
+		a.g = rotatePage(a.g, -res.Angle, grayColor(a.paper)).(*image.Gray)
+		a.b = page.Bounds()
 		r = pageRect(a)
 		page = subImage(page, a.toPageRect(r))
 	}

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/jpeg"
 	"image/png"
+	"sync"
 
 	"sohoa/scanner"
+	"sohoa/scanner/cleanup/internal/jpegenc"
 )
 
 // Output formats of Encode.
@@ -65,8 +66,10 @@ func (o Options) withDefaults() Options {
 
 // Encode encodes a cleaned page for the dossier PDF. dpi is the page's resolution (0: 200).
 // Colour pages become JPEG with 4:2:0 chroma subsampling and grey pages 8-bit grey JPEG, at the
-// highest quality within [MinQuality, MaxQuality] whose size meets the target (the quality is
-// chosen on a sample of the page, then the whole page is encoded once). ModeBW gives a 1-bit PNG,
+// highest quality within [MinQuality, MaxQuality] whose size meets the target. The page's DCT is
+// computed once (internal/jpegenc, forked from image/jpeg); the quality is searched by
+// re-quantising a sample of one band of 16 rows in 8, then the whole page is entropy-coded once.
+// The bytes are those image/jpeg.Encode would write at that quality. ModeBW gives a 1-bit PNG,
 // which pdfcpu's ImportImages embeds losslessly (as an indexed Flate image). format is
 // FormatJPEG or FormatPNG.
 func Encode(img image.Image, dpi int, opts Options) (data []byte, format string, err error) {
@@ -99,65 +102,61 @@ func encode(page image.Image, dpi int, o Options) ([]byte, string, int, error) {
 		}
 		return buf.Bytes(), FormatPNG, 0, nil
 	}
-	var img image.Image
+	var pg *jpegenc.Page
+	var err error
 	if rgba, ok := page.(*image.RGBA); ok && o.Mode == scanner.ModeColor {
-		img = toYCbCr(rgba, &lut)
+		ycc := toYCbCr(rgba, &lut)
+		pg, err = jpegenc.FromYCbCr(ycc.Y, ycc.YStride, ycc.Cb, ycc.Cr, ycc.CStride, b.Dx(), b.Dy())
+		releaseYCbCr(ycc)
 	} else {
-		img = toGray(page, &lut[0])
+		g := toGray(page, &lut[0])
+		pg, err = jpegenc.FromGray(g.Pix, g.Stride, b.Dx(), b.Dy())
 	}
-	area := float64(b.Dx()) * float64(b.Dy()) / float64(dpi*dpi)
-	target := int(float64(o.TargetKB*1024) * area / a4Inch2 * float64(dpi) / 200)
-	q, err := chooseQuality(img, target, o.MinQuality, o.MaxQuality)
 	if err != nil {
-		return nil, "", 0, err
-	}
-	var buf bytes.Buffer
-	buf.Grow(target + target/4)
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
 		return nil, "", 0, fmt.Errorf("%w: JPEG: %v", ErrEncode, err)
 	}
-	return buf.Bytes(), FormatJPEG, q, nil
+	defer pg.Release()
+	area := float64(b.Dx()) * float64(b.Dy()) / float64(dpi*dpi)
+	target := int(float64(o.TargetKB*1024) * area / a4Inch2 * float64(dpi) / 200)
+	q := chooseQuality(pg, b.Dy(), target, o.MinQuality, o.MaxQuality)
+	return pg.Append(make([]byte, 0, target+target/4), q, nil), FormatJPEG, q, nil
 }
 
 // chooseQuality finds the highest quality in [lo, hi] whose estimated size is within target:
-// a binary search encoding one band of 16 rows in 8 and scaling the size up.
-func chooseQuality(img image.Image, target, lo, hi int) (int, error) {
-	sample, scale := sampleBands(img)
-	var buf bytes.Buffer
-	size := func(q int) (int, error) {
-		buf.Reset()
-		if err := jpeg.Encode(&buf, sample, &jpeg.Options{Quality: q}); err != nil {
-			return 0, fmt.Errorf("%w: JPEG: %v", ErrEncode, err)
+// a binary search encoding one band of 16 rows in 8 (from the DCT computed once) and scaling
+// the size up.
+func chooseQuality(pg *jpegenc.Page, h, target, lo, hi int) int {
+	bands, scale := sampleBands(h)
+	var buf []byte
+	size := func(q int) int {
+		buf = pg.Append(buf[:0], q, bands)
+		if bands == nil {
+			return len(buf)
 		}
 		const header = 620 // markers and tables, paid once per file
-		return int(float64(buf.Len()-header)*scale) + header, nil
+		return int(float64(len(buf)-header)*scale) + header
 	}
-	if n, err := size(hi); err != nil || n <= target {
-		return hi, err
+	if size(hi) <= target {
+		return hi
 	}
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		n, err := size(mid)
-		if err != nil {
-			return 0, err
-		}
-		if n <= target {
+		if size(mid) <= target {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	return lo, nil
+	return lo
 }
 
-// sampleBands returns one in 8 bands of 16 rows of img (JPEG MCU rows) as one image, and the
-// factor from its area to img's. Small images are returned whole.
-func sampleBands(img image.Image) (image.Image, float64) {
+// sampleBands picks one in 8 bands of 16 rows (JPEG MCU rows) of a page h rows high, and returns
+// the factor from the sample's size to the page's. Small pages (nil) are encoded whole.
+func sampleBands(h int) ([]int, float64) {
 	const band, every = 16, 8
-	h := img.Bounds().Dy()
 	n := h / band
 	if n < every*4 {
-		return img, 1
+		return nil, 1
 	}
 	// One band from each group of 8 at a varying position, so that the sample does not beat
 	// with the text's line pitch.
@@ -167,41 +166,7 @@ func sampleBands(img image.Image) (image.Image, float64) {
 		seed = seed*1103515245 + 12345
 		picks = append(picks, g+int(seed>>16)%every)
 	}
-	scale := float64(h) / float64(len(picks)*band)
-	switch m := img.(type) {
-	case *image.YCbCr:
-		w := m.Rect.Dx()
-		s := image.NewYCbCr(image.Rect(0, 0, w, len(picks)*band), image.YCbCrSubsampleRatio420)
-		for k, i := range picks {
-			for y := 0; y < band; y++ {
-				copy(s.Y[(k*band+y)*s.YStride:], m.Y[(i*band+y)*m.YStride:(i*band+y)*m.YStride+w])
-			}
-			for y := 0; y < band/2; y++ {
-				copy(s.Cb[(k*band/2+y)*s.CStride:], m.Cb[(i*band/2+y)*m.CStride:(i*band/2+y+1)*m.CStride])
-				copy(s.Cr[(k*band/2+y)*s.CStride:], m.Cr[(i*band/2+y)*m.CStride:(i*band/2+y+1)*m.CStride])
-			}
-		}
-		return s, scale
-	case *image.RGBA:
-		w := m.Rect.Dx()
-		s := image.NewRGBA(image.Rect(0, 0, w, len(picks)*band))
-		for k, i := range picks {
-			for y := 0; y < band; y++ {
-				copy(s.Pix[(k*band+y)*s.Stride:], m.Pix[(i*band+y)*m.Stride:(i*band+y)*m.Stride+4*w])
-			}
-		}
-		return s, scale
-	case *image.Gray:
-		w := m.Rect.Dx()
-		s := image.NewGray(image.Rect(0, 0, w, len(picks)*band))
-		for k, i := range picks {
-			for y := 0; y < band; y++ {
-				copy(s.Pix[(k*band+y)*s.Stride:], m.Pix[(i*band+y)*m.Stride:(i*band+y)*m.Stride+w])
-			}
-		}
-		return s, scale
-	}
-	return img, 1
+	return picks, float64(h) / float64(len(picks)*band)
 }
 
 // whitening builds per-channel levels that map the paper (and noise a few levels around it) to
@@ -262,39 +227,66 @@ func histMode(h *[256]int) int {
 	return best
 }
 
-// toYCbCr converts m to 4:2:0 YCbCr (the layout the JPEG encoder writes) through the tone curves.
+// planePool recycles the pixel buffers of toYCbCr's images.
+var planePool sync.Pool
+
+// toYCbCr converts m to 4:2:0 YCbCr (the layout the JPEG encoder writes) through the tone curves,
+// in one pass over pairs of rows. The image's buffer comes from a pool: release it with
+// releaseYCbCr once encoded.
 func toYCbCr(m *image.RGBA, lut *[3][256]uint8) *image.YCbCr {
 	b := m.Rect
 	w, h := b.Dx(), b.Dy()
-	out := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
-	for y := 0; y < h; y++ {
-		off := m.PixOffset(b.Min.X, b.Min.Y+y)
-		row := m.Pix[off : off+w*4]
-		yr := out.Y[y*out.YStride : y*out.YStride+w]
-		for x := range yr {
-			r, g, bb := lut[0][row[4*x]], lut[1][row[4*x+1]], lut[2][row[4*x+2]]
-			yr[x] = uint8((luma(r, g, bb) + 1<<15) >> 16)
-		}
+	cw, ch := (w+1)/2, (h+1)/2
+	n := w*h + 2*cw*ch
+	var buf []uint8
+	if p, ok := planePool.Get().(*[]uint8); ok && cap(*p) >= n {
+		buf = (*p)[:n]
+	} else {
+		buf = make([]uint8, n)
 	}
-	for cy := 0; cy < (h+1)/2; cy++ {
-		r0 := m.PixOffset(b.Min.X, b.Min.Y+2*cy)
-		r1 := m.PixOffset(b.Min.X, b.Min.Y+min(2*cy+1, h-1))
-		cb := out.Cb[cy*out.CStride:]
-		cr := out.Cr[cy*out.CStride:]
-		for cx := 0; cx < (w+1)/2; cx++ {
-			x0, x1 := 8*cx, 4*min(2*cx+1, w-1)
-			var sr, sg, sb int32
-			for _, i := range [4]int{r0 + x0, r0 + x1, r1 + x0, r1 + x1} {
-				sr += int32(lut[0][m.Pix[i]])
-				sg += int32(lut[1][m.Pix[i+1]])
-				sb += int32(lut[2][m.Pix[i+2]])
-			}
+	out := &image.YCbCr{
+		Y: buf[:w*h], Cb: buf[w*h : w*h+cw*ch : w*h+cw*ch], Cr: buf[w*h+cw*ch:],
+		YStride: w, CStride: cw, SubsampleRatio: image.YCbCrSubsampleRatio420, Rect: image.Rect(0, 0, w, h),
+	}
+	lr, lg, lb := &lut[0], &lut[1], &lut[2]
+	for cy := 0; cy < ch; cy++ {
+		y0, y1 := 2*cy, min(2*cy+1, h-1)
+		p0 := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y0):]
+		p1 := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y1):]
+		o0 := out.Y[y0*w : y0*w+w]
+		o1 := out.Y[y1*w : y1*w+w]
+		cb := out.Cb[cy*cw : cy*cw+cw]
+		cr := out.Cr[cy*cw : cy*cw+cw]
+		for cx := range cb {
+			xa, xb := 2*cx, min(2*cx+1, w-1)
+			q := p0[4*xa : 4*xa+3 : 4*xa+3]
+			r00, g00, b00 := lr[q[0]], lg[q[1]], lb[q[2]]
+			q = p0[4*xb : 4*xb+3 : 4*xb+3]
+			r01, g01, b01 := lr[q[0]], lg[q[1]], lb[q[2]]
+			q = p1[4*xa : 4*xa+3 : 4*xa+3]
+			r10, g10, b10 := lr[q[0]], lg[q[1]], lb[q[2]]
+			q = p1[4*xb : 4*xb+3 : 4*xb+3]
+			r11, g11, b11 := lr[q[0]], lg[q[1]], lb[q[2]]
+			// Write the right column and lower row first: at the edges they are the same pixel.
+			o1[xb] = uint8((luma(r11, g11, b11) + 1<<15) >> 16)
+			o1[xa] = uint8((luma(r10, g10, b10) + 1<<15) >> 16)
+			o0[xb] = uint8((luma(r01, g01, b01) + 1<<15) >> 16)
+			o0[xa] = uint8((luma(r00, g00, b00) + 1<<15) >> 16)
+			sr := int32(r00) + int32(r01) + int32(r10) + int32(r11)
+			sg := int32(g00) + int32(g01) + int32(g10) + int32(g11)
+			sb := int32(b00) + int32(b01) + int32(b10) + int32(b11)
 			// BT.601 full range as in image/color, on the 2×2 mean (sums are ×4).
 			cb[cx] = clampC((-11056*sr - 21712*sg + 32768*sb + 4*(257<<15)) >> 18)
 			cr[cx] = clampC((32768*sr - 27440*sg - 5328*sb + 4*(257<<15)) >> 18)
 		}
 	}
 	return out
+}
+
+// releaseYCbCr gives the buffer of an image from toYCbCr back to the pool.
+func releaseYCbCr(m *image.YCbCr) {
+	buf := m.Y[:len(m.Y)+len(m.Cb)+len(m.Cr)] // Y starts the buffer and keeps its capacity
+	planePool.Put(&buf)
 }
 
 func clampC(v int32) uint8 {

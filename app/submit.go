@@ -23,6 +23,8 @@ type submitTab struct {
 	token     *portal.Token
 	authLbl   *widget.Label
 	authBtn   *widget.Button
+	phoneBtn  *widget.Button
+	phone     *phoneAuth // the device flow on screen, while it waits
 	submitBtn *widget.Button
 	code      *canvas.Text
 	state     *widget.Label
@@ -38,6 +40,7 @@ func newSubmitTab(ws *workspace) *submitTab {
 		label = lang.L("auth.training")
 	}
 	t.authBtn = widget.NewButtonWithIcon(label, theme.LoginIcon(), t.authorize)
+	t.phoneBtn = widget.NewButtonWithIcon(lang.L("auth.phone"), theme.ComputerIcon(), t.authorizePhone)
 	t.submitBtn = widget.NewButtonWithIcon(lang.L("submit.submit"), theme.UploadIcon(), t.submit)
 	t.submitBtn.Importance = widget.HighImportance
 	t.code = canvas.NewText("", theme.Color(theme.ColorNameForeground))
@@ -49,7 +52,7 @@ func newSubmitTab(ws *workspace) *submitTab {
 	intro.Wrapping = fyne.TextWrapWord
 	t.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("auth.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		intro, container.NewHBox(t.authBtn), t.authLbl, widget.NewSeparator(),
+		intro, container.NewHBox(t.authBtn, t.phoneBtn), t.authLbl, widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("submit.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewHBox(t.submitBtn), t.state, t.code)))
 	return t
@@ -59,6 +62,7 @@ func newSubmitTab(ws *workspace) *submitTab {
 func (t *submitTab) apply() {
 	v := t.ws.view
 	setEnabled(t.authBtn, !t.authBusy && (v.State == dossier.Signed || v.State == dossier.Failed))
+	setEnabled(t.phoneBtn, !t.authBusy && t.ws.u.env.PortalURL != "" && (v.State == dossier.Signed || v.State == dossier.Failed))
 	setEnabled(t.submitBtn, t.token != nil && (v.State == dossier.Signed || v.State == dossier.Failed))
 	t.code.Text = ""
 	switch v.State {
@@ -111,22 +115,28 @@ func (t *submitTab) authorize() {
 		defer cancel()
 		tok, err := u.env.Authorize(actx)
 		fyne.Do(func() {
-			t.authBusy = false
-			if err != nil {
-				t.authLbl.SetText(ErrorText(err))
-				u.showError(err)
-			} else {
-				t.token = &tok
-				vneid := ""
-				if tok.VNeID {
-					vneid = " · VNeID"
-				}
-				t.authLbl.SetText(lang.L("auth.ok", map[string]any{"Name": tok.Name, "ID": tok.Subject}) + vneid)
-				u.setStatus(lang.L("auth.ok", map[string]any{"Name": tok.Name, "ID": tok.Subject}))
-			}
-			t.apply()
+			t.authorized(tok, err)
 		})
 	})
+}
+
+// authorized shows the outcome of an authorization (either flow); on the UI goroutine.
+func (t *submitTab) authorized(tok portal.Token, err error) {
+	u := t.ws.u
+	t.authBusy = false
+	if err != nil {
+		t.authLbl.SetText(ErrorText(err))
+		u.showError(err)
+	} else {
+		t.token = &tok
+		vneid := ""
+		if tok.VNeID {
+			vneid = " · VNeID"
+		}
+		t.authLbl.SetText(lang.L("auth.ok", map[string]any{"Name": tok.Name, "ID": tok.Subject}) + vneid)
+		u.setStatus(lang.L("auth.ok", map[string]any{"Name": tok.Name, "ID": tok.Subject}))
+	}
+	t.apply()
 }
 
 // submit queues the dossier; the uploader does the rest in the background.

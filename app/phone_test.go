@@ -1,0 +1,125 @@
+// The citizen authorizes on a phone: the QR dialog appears, the "phone" approves on the reference
+// portal's device page, and the desk receives a token scoped to this dossier and submits with it.
+package app
+
+import (
+	"context"
+	"crypto/x509"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"sohoa/dossier"
+	"sohoa/dossier/applicant"
+	"sohoa/portal"
+	"sohoa/portal/refportal"
+	"sohoa/scanner"
+)
+
+// signedDossier makes a dossier ready to submit, through the desk service.
+func signedDossier(t *testing.T, h *harness) string {
+	t.Helper()
+	ctx := context.Background()
+	a := applicant.Applicant{ID: "049195000123", Name: "Trần Thị Bình", Sex: "Nữ"}
+	v, err := h.desk.NewDossier(ctx, "1.001193", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"TP1", "TP2"} {
+		if _, err := h.desk.Scan(ctx, dossier.ScanRequest{Dossier: v.ID, Component: c, Device: "virtual:",
+			Settings: scanner.Settings{Source: scanner.SourceFeeder, DPI: 100, MaxPages: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.desk.Confirm(ctx, v.ID, c, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, err := h.env.TrainingIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer id.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(h.trainCA)
+	if err := h.desk.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {
+		t.Fatal(err)
+	}
+	return v.ID
+}
+
+func TestPhoneAuthorization(t *testing.T) {
+	h := newHarness(t, true)
+	u, _ := h.start(t)
+	id := signedDossier(t, h)
+	u.openDossier(id)
+	settle(t, u)
+	sub := u.ws.sub
+	if sub.phoneBtn.Disabled() {
+		t.Fatal("the phone QR button is disabled on a signed dossier")
+	}
+	test.Tap(sub.phoneBtn)
+
+	var p *phoneAuth
+	for deadline := time.Now().Add(20 * time.Second); p == nil && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		fyne.DoAndWait(func() { p = sub.phone })
+	}
+	if p == nil {
+		t.Fatal("the QR dialog did not appear")
+	}
+	if !strings.Contains(sub.authLbl.Text, p.grant.UserCode) || !strings.Contains(p.grant.VerificationURIComplete, "user_code=") {
+		t.Errorf("the screen does not show the user code: %q / %+v", sub.authLbl.Text, p.grant)
+	}
+	// The citizen's phone approves.
+	cit := refportal.TrainingCitizens()[0]
+	resp, err := http.PostForm(p.grant.VerificationURI, url.Values{"user_code": {p.grant.UserCode},
+		"username": {cit.ID}, "password": {cit.Password}, "action": {"approve"}})
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("approve on the phone: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	settle(t, u)
+	if sub.token == nil || sub.token.Flow != "device" || !strings.Contains(strings.Join(sub.token.Scopes, " "), portal.DossierScope(id)) {
+		t.Fatalf("token after approval: %+v", sub.token)
+	}
+	if !strings.Contains(sub.authLbl.Text, cit.Name) {
+		t.Errorf("authorization label %q does not name the citizen", sub.authLbl.Text)
+	}
+	// Submit with it: the uploader brings the portal code back.
+	test.Tap(sub.submitBtn)
+	settle(t, u)
+	var v dossier.View
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if v, err = h.desk.Dossier(context.Background(), id); err == nil && v.State == dossier.Submitted {
+			break
+		}
+	}
+	if v.State != dossier.Submitted || v.PortalCode == "" {
+		t.Errorf("after a phone authorization the dossier is %s (%s)", v.State, v.LastError)
+	}
+}
+
+func TestPhoneAuthorizationCancelled(t *testing.T) {
+	h := newHarness(t, true)
+	u, _ := h.start(t)
+	u.openDossier(signedDossier(t, h))
+	settle(t, u)
+	sub := u.ws.sub
+	test.Tap(sub.phoneBtn)
+	var p *phoneAuth
+	for deadline := time.Now().Add(20 * time.Second); p == nil && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		fyne.DoAndWait(func() { p = sub.phone })
+	}
+	if p == nil {
+		t.Fatal("the QR dialog did not appear")
+	}
+	fyne.DoAndWait(func() { p.dlg.Hide() }) // the officer presses Cancel
+	settle(t, u)
+	if sub.token != nil || sub.authBusy || sub.phoneBtn.Disabled() {
+		t.Errorf("after cancel: token %v, busy %v, button disabled %v", sub.token, sub.authBusy, sub.phoneBtn.Disabled())
+	}
+}

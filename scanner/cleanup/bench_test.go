@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
@@ -110,15 +109,6 @@ func report(b *testing.B, size int, cpu time.Duration) {
 		b.ReportMetric(float64(b.N)/cpu.Minutes(), "cpu-pages/min")
 	}
 	b.ReportMetric(float64(size), "bytes/page")
-}
-
-// cpuTime is the CPU time (user+system) this process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestSmallerThanImageMagickAtEqualLegibility checks the claim the benchmark reports: on the

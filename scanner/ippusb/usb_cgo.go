@@ -1,6 +1,6 @@
 // The USB side through gousb/libusb: find IPP-over-USB interfaces, claim them, and read/write their bulk endpoints.
 
-//go:build cgo
+//go:build cgo && !windows
 
 package ippusb
 

@@ -1,6 +1,6 @@
 // Tests of the gousb side that need no device: interface selection from descriptors and error classification.
 
-//go:build cgo
+//go:build cgo && !windows
 
 package ippusb
 

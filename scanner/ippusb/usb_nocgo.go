@@ -1,6 +1,6 @@
 // The USB side in a build without cgo: the backend is registered but says USB is not in this build.
 
-//go:build !cgo
+//go:build !cgo || windows
 
 package ippusb
 

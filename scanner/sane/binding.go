@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo && !windows
 
 // Thin cgo binding to libsane. Every call except sane_cancel goes through libMu: libsane is not
 // thread-safe. sane_init runs once per process and sane_exit never runs (backends keep state).

@@ -1,4 +1,4 @@
-//go:build !cgo
+//go:build !cgo || windows
 
 // Package sane drives scanners through the system's libsane; this build has no cgo, so the
 // backend only reports ErrNotAvailable.

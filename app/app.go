@@ -18,6 +18,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"sohoa/app/vnkey"
+	"sohoa/app/vnkey/vnentry"
 	"sohoa/dossier"
 	"sohoa/portal"
 	"sohoa/signing"
@@ -75,6 +77,9 @@ type UI struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // background goroutines owned by the window
 
+	// typing is the built-in Vietnamese typing (Telex/VNI, Alt+Z) shared by the name and address fields.
+	typing *vnentry.Typing
+
 	busyMu sync.Mutex
 	busy   int        // running tasks (scans, signing, renders...)
 	idle   *sync.Cond // signalled when busy drops to 0
@@ -115,7 +120,8 @@ func Start(a fyne.App, env Env) (*UI, fyne.Window) {
 		fyne.LogError("translations", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{env: env, desk: env.Desk, app: a, ctx: ctx, cancel: cancel, nav: map[string]*widget.Button{}}
+	u := &UI{env: env, desk: env.Desk, app: a, ctx: ctx, cancel: cancel, nav: map[string]*widget.Button{},
+		typing: vnentry.NewTyping(vnkey.Off, vnkey.StyleOld)}
 	u.idle = sync.NewCond(&u.busyMu)
 	u.win = a.NewWindow(lang.L("app.title"))
 	u.win.Resize(DefaultSize)

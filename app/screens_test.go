@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"sohoa/app/vnkey"
+	"sohoa/app/vnkey/vnentry"
 	"sohoa/dossier"
 	"sohoa/dossier/applicant"
 )
@@ -138,5 +140,29 @@ func TestFridayReport(t *testing.T) {
 		if st, err := os.Stat(files[0]); err != nil || st.Size() < 1000 {
 			t.Errorf("%s: %v %v", files[0], st, err)
 		}
+	}
+}
+
+// TestWizardTelex: with the built-in Telex typing on (Alt+Z), keys typed into the applicant's name
+// become Vietnamese letters and the new dossier carries them.
+func TestWizardTelex(t *testing.T) {
+	h := newHarness(t, false)
+	u, w := h.start(t)
+	test.Tap(u.home.newBtn)
+	settle(t, u)
+	u.typing.SetMethod(vnkey.Telex)
+	var entry *vnentry.Entry
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		if ve, isVE := o.(*vnentry.Entry); isVE && ve == u.wiz.nameInput() {
+			entry = ve
+		}
+	}
+	if entry == nil {
+		t.Fatal("the name field is not laid out as a Telex-capable entry")
+	}
+	w.Canvas().Focus(entry)
+	test.Type(entry, "Nguyeenx Thij Thuyr")
+	if got := u.wiz.fields["name"].Text; got != "Nguyễn Thị Thủy" {
+		t.Errorf("typed %q, want Nguyễn Thị Thủy", got)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"sohoa/app/vnkey/vnentry"
 	"sohoa/dossier/applicant"
 	"sohoa/dossier/catalog"
 )
@@ -29,13 +30,15 @@ type wizardScreen struct {
 	detail  *widget.Label
 	comps   *widget.Label
 
-	qr      *widget.Entry
-	qrBtn   *widget.Button
-	fields  map[string]*widget.Entry
-	errs    map[string]*widget.Label
-	sex     *widget.Select
-	create  *widget.Button
-	formErr *widget.Label
+	qr     *widget.Entry
+	qrBtn  *widget.Button
+	fields map[string]*widget.Entry
+	// nameEntry is the applicant-name field, typed with the built-in Vietnamese typing.
+	nameEntry *vnentry.Entry
+	errs      map[string]*widget.Label
+	sex       *widget.Select
+	create    *widget.Button
+	formErr   *widget.Label
 }
 
 // applicantFields are the typed applicant fields in form order.
@@ -75,8 +78,17 @@ func newWizardScreen(u *UI) *wizardScreen {
 	w.qr.OnSubmitted = func(string) { w.fillFromQR() }
 	w.qrBtn = widget.NewButtonWithIcon(lang.L("wizard.qr.fill"), theme.ContentPasteIcon(), w.fillFromQR)
 	form := container.NewVBox()
+	inputs := map[string]fyne.CanvasObject{}
 	for _, f := range applicantFields {
 		e := widget.NewEntry()
+		inputs[f] = e
+		if f == "name" || f == "address" { // Vietnamese text: the built-in Telex/VNI typing applies
+			ve := vnentry.New(u.typing)
+			e, inputs[f] = &ve.Entry, ve
+			if f == "name" {
+				w.nameEntry = ve
+			}
+		}
 		name := f
 		e.OnChanged = func(string) { w.setErr(name, "") }
 		w.fields[f] = e
@@ -88,6 +100,7 @@ func newWizardScreen(u *UI) *wizardScreen {
 	w.fields["dob"].SetPlaceHolder("dd/mm/yyyy")
 	w.fields["id"].SetPlaceHolder(lang.L("wizard.id.hint"))
 	w.sex = widget.NewSelect([]string{"Nam", "Nữ"}, nil)
+	w.sex.PlaceHolder = lang.L("wizard.sex.pick")
 	w.errs["sex"] = widget.NewLabel("")
 	w.errs["sex"].Importance = widget.DangerImportance
 	add := func(key string, obj fyne.CanvasObject) {
@@ -97,10 +110,10 @@ func newWizardScreen(u *UI) *wizardScreen {
 		w.errs[key].Hide()
 	}
 	add("id", w.fields["id"])
-	add("name", w.fields["name"])
+	add("name", inputs["name"])
 	add("dob", w.fields["dob"])
 	add("sex", w.sex)
-	add("address", w.fields["address"])
+	add("address", inputs["address"])
 	add("phone", w.fields["phone"])
 	add("email", w.fields["email"])
 	w.formErr = widget.NewLabel("")
@@ -316,3 +329,6 @@ func (w *wizardScreen) setErr(field, msg string) {
 		l.Show()
 	}
 }
+
+// nameInput is the applicant-name field as laid out (the Telex-capable entry).
+func (w *wizardScreen) nameInput() *vnentry.Entry { return w.nameEntry }

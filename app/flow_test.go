@@ -2,6 +2,7 @@
 package app
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"os"
@@ -103,13 +104,21 @@ func TestTrainingFlow(t *testing.T) {
 	if len(u.queue.rows) != 1 || !strings.Contains(u.queue.detail(u.queue.rows[0]), v.PortalCode) {
 		t.Errorf("queue rows %+v", u.queue.rows)
 	}
-	dir, err := u.exportDossier(ctx, v.ID)
+	path, err := u.exportDossier(ctx, v.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	if len(files) != 3 {
-		t.Errorf("export wrote %v, want manifest + 2 PDFs", files)
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var inZip []string
+	for _, f := range zr.File {
+		inZip = append(inZip, f.Name)
+	}
+	if len(inZip) != 4 || inZip[0] != "manifest.json" || inZip[3] != "SHA256SUMS" {
+		t.Errorf("export wrote %v, want manifest + 2 PDFs + SHA256SUMS", inZip)
 	}
 }
 

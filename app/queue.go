@@ -2,8 +2,8 @@
 package app
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"sohoa/dossier"
+	"sohoa/internal/atomicfile"
 	"sohoa/portal"
 	"sohoa/storage"
 )
@@ -154,22 +155,23 @@ func (q *queueScreen) retry(id string) {
 	})
 }
 
-// exportDir is where a dossier is exported: <data>/export/<id>/.
-func (u *UI) exportDir(id string) string {
-	return filepath.Join(u.desk.DB().Dir(), "export", id)
+// exportPath is where the queue's Export writes a dossier package.
+func (u *UI) exportPath(id string) string {
+	return filepath.Join(u.desk.DB().Dir(), "export", id+".zip")
 }
 
-// export writes the dossier's manifest and signed PDFs into a folder and opens it.
+// export writes the dossier package (manifest, signed PDFs, SHA256SUMS) for a manual upload and opens its folder.
 func (q *queueScreen) export(id string) {
 	u := q.u
 	u.goDo(func(ctx context.Context) {
-		dir, err := u.exportDossier(ctx, id)
+		path, err := u.exportDossier(ctx, id)
+		dir := filepath.Dir(path)
 		fyne.Do(func() {
 			if err != nil {
 				u.showError(err)
 				return
 			}
-			u.setStatus(lang.L("queue.exported", map[string]any{"Path": dir}))
+			u.setStatus(lang.L("queue.exported", map[string]any{"Path": path}))
 			if u.env.OpenURL != nil {
 				_ = u.env.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)})
 			}
@@ -177,35 +179,12 @@ func (q *queueScreen) export(id string) {
 	})
 }
 
-// exportDossier copies manifest.json and every signed PDF of a dossier into exportDir(id).
+// exportDossier writes the dossier package (dossier.Export) to exportPath(id) and returns the path.
 func (u *UI) exportDossier(ctx context.Context, id string) (string, error) {
-	dir := u.exportDir(id)
-	m, err := u.desk.Manifest(ctx, id)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := u.desk.Export(ctx, id, &buf); err != nil {
 		return "", err
 	}
-	mb, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return "", err
-	}
-	if err := writeFileAtomic(filepath.Join(dir, "manifest.json"), mb); err != nil {
-		return "", err
-	}
-	files, err := u.desk.DB().Files(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	for _, f := range files {
-		if f.Role != dossier.RoleSigned {
-			continue
-		}
-		data, err := u.desk.DB().Blobs().Get(f.Blob)
-		if err != nil {
-			return "", err
-		}
-		if err := writeFileAtomic(filepath.Join(dir, filepath.Base(f.Name)), data); err != nil {
-			return "", err
-		}
-	}
-	return dir, nil
+	path := u.exportPath(id)
+	return path, atomicfile.Write(path, buf.Bytes(), 0o644)
 }

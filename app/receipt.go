@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"net/url"
-	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"sohoa/dossier"
+	"sohoa/internal/atomicfile"
 )
 
 type receiptTab struct {
@@ -77,7 +77,7 @@ func (t *receiptTab) makeReceipt() {
 		path := u.receiptPath(id)
 		pdf, err := u.desk.Receipt(ctx, id)
 		if err == nil {
-			err = writeFileAtomic(path, pdf)
+			err = atomicfile.Write(path, pdf, 0o644)
 		}
 		var img image.Image
 		var renderErr error
@@ -127,28 +127,4 @@ func (t *receiptTab) open() {
 	if err := u.env.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(t.path)}); err != nil {
 		u.showError(err)
 	}
-}
-
-// writeFileAtomic writes data to path through a temporary file and a rename.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -17,6 +17,7 @@ import (
 
 	"sohoa/dossier"
 	"sohoa/dossier/applicant"
+	"sohoa/internal/atomicfile"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
 	"sohoa/scanner"
@@ -187,7 +188,7 @@ func dossierCmd(g *Globals) *cobra.Command {
 				if err := d.Export(ctx, args[0], &buf); err != nil {
 					return err
 				}
-				if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				if err := atomicfile.Write(out, buf.Bytes(), 0o644); err != nil {
 					return err
 				}
 				if g.JSON {
@@ -571,7 +572,7 @@ func receiptCmd(g *Globals) *cobra.Command {
 			if out == "" {
 				out = "receipt-" + id + ".pdf"
 			}
-			if err := writeFileAtomic(out, pdf); err != nil {
+			if err := atomicfile.Write(out, pdf, 0o644); err != nil {
 				return err
 			}
 			if g.JSON {

@@ -13,6 +13,7 @@ import (
 
 	"sohoa/dossier"
 	"sohoa/dossier/applicant"
+	"sohoa/internal/atomicfile"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
 	"sohoa/scanner"
@@ -181,7 +182,7 @@ func RunDemo(ctx context.Context, g *Globals, receiptOut string, say func(string
 	if receiptOut == "" {
 		receiptOut = filepath.Join(g.dataDir(), "receipt-"+v.ID+".pdf")
 	}
-	if err := writeFileAtomic(receiptOut, pdf); err != nil {
+	if err := atomicfile.Write(receiptOut, pdf, 0o644); err != nil {
 		return res, err
 	}
 	res.Receipt = receiptOut
@@ -211,27 +212,4 @@ func demoPhoto(ctx context.Context, dir string) (string, error) {
 		},
 	})
 	return path, err
-}
-
-// writeFileAtomic writes a file through a temporary name so a crash never leaves half a file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".sohoa-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"sohoa/internal/atomicfile"
 )
 
 // Blobs is the content-addressed file store of a data folder. It is safe for concurrent use.
@@ -128,7 +130,7 @@ func (b *Blobs) place(tmp, sha string) error {
 		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return blobErr("create blob folder", err)
 		}
-		if err := syncDir(b.root); err != nil {
+		if err := atomicfile.SyncDir(b.root); err != nil {
 			return blobErr("sync blob folder", err)
 		}
 	}
@@ -140,7 +142,7 @@ func (b *Blobs) place(tmp, sha string) error {
 	if err != nil {
 		return blobErr("move blob into place", err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return blobErr("sync blob folder", err)
 	}
 	return nil
@@ -229,7 +231,7 @@ func (b *Blobs) remove(sha string) error {
 	if err != nil {
 		return fmt.Errorf("delete blob %s: %w", sha, err)
 	}
-	if err := syncDir(filepath.Dir(b.Path(sha))); err != nil {
+	if err := atomicfile.SyncDir(filepath.Dir(b.Path(sha))); err != nil {
 		return fmt.Errorf("delete blob %s: %w", sha, err)
 	}
 	return nil

@@ -4,7 +4,6 @@ package storage
 
 import (
 	"errors"
-	"os"
 	"runtime"
 	"syscall"
 )
@@ -20,21 +19,4 @@ func isDiskFull(err error) bool {
 		return errno == 39 || errno == 112
 	}
 	return false
-}
-
-// syncDir fsyncs a directory so that a rename or create inside it survives a power cut.
-// Windows cannot open directories for syncing; NTFS journals the metadata itself.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

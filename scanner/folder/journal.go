@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sohoa/internal/atomicfile"
 )
 
 // journal is the state kept in <dir>/.sohoa/.
@@ -132,7 +134,7 @@ func (j *journal) writeProgress(name string, p progressRecord) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(j.progress, name+".json"), b); err != nil {
+	if err := atomicfile.Write(filepath.Join(j.progress, name+".json"), b, 0o644); err != nil {
 		return fmt.Errorf("folder: journal: %w", err)
 	}
 	return nil
@@ -140,30 +142,6 @@ func (j *journal) writeProgress(name string, p progressRecord) error {
 
 func (j *journal) dropProgress(name string) {
 	_ = os.Remove(filepath.Join(j.progress, name+".json"))
-}
-
-// writeAtomic writes data to path through a synced temporary file and a rename.
-func writeAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return syncDir(filepath.Dir(path))
 }
 
 // moveInto renames src into dstDir under name, or "name (2)", "name (3)"… when taken, creating
@@ -187,21 +165,8 @@ func moveInto(src, dstDir, name string) (string, error) {
 	if err := os.Rename(src, dst); err != nil {
 		return "", err
 	}
-	if err := syncDir(dstDir); err != nil {
+	if err := atomicfile.SyncDir(dstDir); err != nil {
 		return dst, err
 	}
-	return dst, syncDir(filepath.Dir(src))
-}
-
-// syncDir makes a rename in dir durable. Platforms that cannot sync a directory are let be.
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !errors.Is(err, errors.ErrUnsupported) {
-		return err
-	}
-	return nil
+	return dst, atomicfile.SyncDir(filepath.Dir(src))
 }

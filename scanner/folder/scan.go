@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"sohoa/internal/atomicfile"
 	"sohoa/scanner"
 	"sohoa/scanner/importer"
 )
@@ -412,7 +413,7 @@ func (r *run) rejectWaiting(_ context.Context, name string) error {
 func (r *run) noteRejected(orig, dst string, why error) error {
 	re := &RejectedError{Name: orig, Path: dst, Err: why}
 	note := fmt.Sprintf("%s\n%s\n", time.Now().Format("2006-01-02 15:04:05"), re.Error())
-	if err := writeAtomic(dst+".txt", []byte(note)); err != nil {
+	if err := atomicfile.Write(dst+".txt", []byte(note), 0o644); err != nil {
 		return fmt.Errorf("folder: write the reason for rejecting %s: %w", orig, err)
 	}
 	if r.d.opt.OnReject != nil {

@@ -4,6 +4,7 @@ package dossier
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"sohoa/scanner"
+	"sohoa/scanner/cleanup"
 	_ "sohoa/scanner/virtual"
 )
 
@@ -151,9 +153,9 @@ func TestStampTraining(t *testing.T) {
 	}
 }
 
-// virtualPages scans n A4 pages at dpi in colour from the training scanner.
+// virtualPages scans n A4 pages at dpi in colour from the training scanner, cleaned as the desk stores them.
 func virtualPages(b testing.TB, n, dpi int) []PageImage {
-	dev, err := scanner.Open("virtual:seed=3")
+	dev, err := scanner.Open(fmt.Sprintf("virtual:seed=3,pages=%d", n))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -161,7 +163,13 @@ func virtualPages(b testing.TB, n, dpi int) []PageImage {
 	var pages []PageImage
 	err = dev.Scan(context.Background(), scanner.Settings{Source: scanner.SourceFeeder, DPI: dpi, Mode: scanner.ModeColor, MaxPages: n},
 		scanner.Handler{OnPage: func(p scanner.Page) error {
-			pages = append(pages, jpegPage(b, p.Image, p.DPI))
+			// As the desk stores it: through the clean-up pipeline.
+			res, err := cleanup.Process(p, cleanup.Options{})
+			if err != nil {
+				return err
+			}
+			bd := res.Image.Bounds()
+			pages = append(pages, PageImage{Data: res.Data, Width: bd.Dx(), Height: bd.Dy(), DPI: p.DPI})
 			return nil
 		}})
 	if err != nil {

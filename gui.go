@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 
 	fyneapp "fyne.io/fyne/v2/app"
 
@@ -27,6 +29,14 @@ func runGUI(ctx context.Context, g *cli.Globals, autopilot string) error {
 	}
 	defer d.Close()
 	env := app.Env{Desk: d, Training: d.Training(), Lang: g.Lang, OpenURL: func(u *url.URL) error { return a.OpenURL(u) }}
+	// The window's log goes to a file in the data folder (shown in Settings); never PINs or tokens.
+	logPath := filepath.Join(d.DB().Dir(), "sohoa.log")
+	if f, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+		defer f.Close()
+		slog.SetDefault(slog.New(slog.NewTextHandler(f, nil)))
+		env.LogFile = logPath
+	}
+	slog.Info("desk window started", "version", cli.Version, "training", d.Training(), "data", d.DB().Dir())
 	unit, _ := d.Unit(ctx)
 	env.PortalURL = unit.PortalURL
 	if d.Training() {

@@ -3,6 +3,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -89,7 +90,7 @@ func (u *UI) startUploader() {
 }
 
 func (u *UI) uploader() *dossier.Uploader {
-	return &dossier.Uploader{Desk: u.desk, Client: portal.NewClient(u.env.PortalURL), OnChange: func(id string) {
+	return &dossier.Uploader{Desk: u.desk, Client: portal.NewClient(u.env.PortalURL), Log: slog.Default(), OnChange: func(id string) {
 		fyne.Do(func() {
 			u.ws.changed(id)
 			switch u.screen {

@@ -16,12 +16,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zalando/go-keyring"
+
+	"sohoa/internal/atomicfile"
 	"sohoa/portal"
 	"sohoa/storage"
 )
 
 const tokenKeyFile = "citizen-token.key"
 
+// keyringService names sohoa's entries in the OS keyring (Secret Service, Windows Credential
+// Manager, macOS Keychain).
+const keyringService = "sohoa"
+
+// tokenKey returns the key citizen tokens are encrypted under. It lives in the OS keyring where the
+// desk has one; where it has none (a server without a session bus) it is a file in the data folder
+// readable only by the user. A key already in one place is never moved, so tokens stay readable.
 func (d *Desk) tokenKey() ([]byte, error) {
 	d.tokMu.Lock()
 	defer d.tokMu.Unlock()
@@ -33,15 +43,20 @@ func (d *Desk) tokenKey() ([]byte, error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("citizen token key %s: %w", path, err)
 	}
+	user := "citizen-token-key:" + d.db.Dir()
+	if enc, err := keyring.Get(keyringService, user); err == nil {
+		if key, err := base64.StdEncoding.DecodeString(enc); err == nil && len(key) == 32 {
+			return key, nil
+		}
+	}
 	key = make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, key, 0o600); err != nil {
-		return nil, fmt.Errorf("citizen token key: %w", err)
+	if err := keyring.Set(keyringService, user, base64.StdEncoding.EncodeToString(key)); err == nil {
+		return key, nil
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Write(path, key, 0o600); err != nil {
 		return nil, fmt.Errorf("citizen token key: %w", err)
 	}
 	return key, nil

@@ -130,6 +130,7 @@ func Start(a fyne.App, env Env) (*UI, fyne.Window) {
 	u.build()
 	u.registerShortcuts()
 	u.startUploader()
+	u.startStatusSync()
 	return u, u.win
 }
 

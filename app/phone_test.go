@@ -123,3 +123,50 @@ func TestPhoneAuthorizationCancelled(t *testing.T) {
 		t.Errorf("after cancel: token %v, busy %v, button disabled %v", sub.token, sub.authBusy, sub.phoneBtn.Disabled())
 	}
 }
+
+// TestSubmitByPost: the officer ticks "return the result by post", types the address, and submits;
+// the dossier carries the address and the postal fee, and the receipt tab shows the portal status.
+func TestSubmitByPost(t *testing.T) {
+	h := newHarness(t, true)
+	u, _ := h.start(t)
+	id := signedDossier(t, h)
+	u.openDossier(id)
+	settle(t, u)
+	sub := u.ws.sub
+	test.Tap(sub.authBtn)
+	settle(t, u)
+	if sub.token == nil {
+		t.Fatalf("training authorization failed: %s", sub.authLbl.Text)
+	}
+	// Without an address, submitting by post is refused with a clear sentence and nothing is queued.
+	sub.byPost.SetChecked(true)
+	test.Tap(sub.submitBtn)
+	settle(t, u)
+	if v, _ := h.desk.Dossier(context.Background(), id); v.State != dossier.Signed {
+		t.Fatalf("queued without a delivery address: %s", v.State)
+	}
+	sub.postAddr.SetText("Số 5 Trần Phú, phường Hải Châu, Đà Nẵng")
+	test.Tap(sub.submitBtn)
+	settle(t, u)
+	var v dossier.View
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if v, _ = h.desk.Dossier(context.Background(), id); v.State == dossier.Submitted {
+			break
+		}
+	}
+	if v.State != dossier.Submitted || !v.Record.ByPost || v.Record.PostAddress == "" {
+		t.Fatalf("dossier %s, by post %v, address %q", v.State, v.Record.ByPost, v.Record.PostAddress)
+	}
+	if dossier.FeeTotal(v.Record) <= 0 {
+		t.Errorf("no postal fee on a dossier returned by post: %+v", v.Record.Fees)
+	}
+	m, err := h.desk.Manifest(context.Background(), id)
+	if err != nil || m.DiaChiNhanKetQuaBuuChinh != v.Record.PostAddress {
+		t.Errorf("manifest postal address %q (%v)", m.DiaChiNhanKetQuaBuuChinh, err)
+	}
+	u.openDossier(id)
+	settle(t, u)
+	if !strings.Contains(u.ws.rec.statusLbl.Text, v.PortalCode) {
+		t.Errorf("receipt tab status %q lacks the portal code %s", u.ws.rec.statusLbl.Text, v.PortalCode)
+	}
+}

@@ -29,6 +29,10 @@ type receiptTab struct {
 	scroll  *container.Scroll
 	path    string // the receipt file last written
 	forID   string
+	// After submission: the portal's status, a refresh action and the payment request.
+	statusLbl  *widget.Label
+	refreshBtn *widget.Button
+	payBox     *fyne.Container
 }
 
 func newReceiptTab(ws *workspace) *receiptTab {
@@ -42,7 +46,11 @@ func newReceiptTab(ws *workspace) *receiptTab {
 	t.preview = canvas.NewImageFromImage(nil)
 	t.preview.FillMode = canvas.ImageFillContain
 	t.scroll = container.NewScroll(container.NewCenter(t.preview))
-	t.root = container.NewBorder(container.NewVBox(container.NewHBox(t.makeBtn, t.openBtn), t.info), nil, nil, nil, t.scroll)
+	t.statusLbl = widget.NewLabel("")
+	t.refreshBtn = widget.NewButtonWithIcon(lang.L("receipt.refresh"), theme.ViewRefreshIcon(), func() { ws.u.syncStatusNow(ws.id) })
+	t.payBox = container.NewVBox()
+	status := container.NewVBox(container.NewHBox(t.statusLbl, t.refreshBtn), t.payBox)
+	t.root = container.NewBorder(container.NewVBox(container.NewHBox(t.makeBtn, t.openBtn), t.info, status), nil, nil, nil, t.scroll)
 	return t
 }
 
@@ -56,11 +64,41 @@ func (t *receiptTab) apply() {
 		t.openBtn.Disable()
 		t.info.SetText(lang.L("receipt.intro"))
 	}
-	if t.ws.view.State == dossier.Submitted {
+	v := t.ws.view
+	if v.State == dossier.Submitted {
 		t.makeBtn.SetText(lang.L("receipt.reprint"))
+		t.statusLbl.SetText(lang.L("receipt.portal_status", map[string]any{"Code": v.PortalCode, "Status": portalStatusText(v.PortalStatus)}))
+		t.statusLbl.Show()
+		t.refreshBtn.Show()
+		t.showPayment(v.ID)
 	} else {
 		t.makeBtn.SetText(lang.L("receipt.make"))
+		t.statusLbl.Hide()
+		t.refreshBtn.Hide()
+		t.payBox.RemoveAll()
 	}
+}
+
+// portalStatusText names a national dossier status (TrangThaiHoSo 1–10).
+func portalStatusText(s int) string {
+	if s < 1 || s > 10 {
+		return lang.L("portal.status.none")
+	}
+	return lang.L(fmt.Sprintf("portal.status.%d", s))
+}
+
+// showPayment loads the dossier's payment request (if the portal asked for one) and shows it.
+func (t *receiptTab) showPayment(id string) {
+	u := t.ws.u
+	u.goDo(func(ctx context.Context) {
+		p, ok, err := u.desk.Payment(ctx, id)
+		fyne.Do(func() {
+			t.payBox.RemoveAll()
+			if err == nil && ok && t.ws.id == id {
+				t.payBox.Add(paymentCard(p))
+			}
+		})
+	})
 }
 
 // receiptPath is where a dossier's receipt is written: <data>/receipts/<id>.pdf.

@@ -13,8 +13,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"sohoa/app/vnkey/vnentry"
 	"sohoa/dossier"
 	"sohoa/portal"
+	"sohoa/storage"
 )
 
 type submitTab struct {
@@ -25,6 +27,8 @@ type submitTab struct {
 	authBtn   *widget.Button
 	phoneBtn  *widget.Button
 	phone     *phoneAuth // the device flow on screen, while it waits
+	byPost    *widget.Check
+	postAddr  *vnentry.Entry
 	submitBtn *widget.Button
 	code      *canvas.Text
 	state     *widget.Label
@@ -41,6 +45,16 @@ func newSubmitTab(ws *workspace) *submitTab {
 	}
 	t.authBtn = widget.NewButtonWithIcon(label, theme.LoginIcon(), t.authorize)
 	t.phoneBtn = widget.NewButtonWithIcon(lang.L("auth.phone"), theme.ComputerIcon(), t.authorizePhone)
+	t.postAddr = vnentry.New(ws.u.typing)
+	t.postAddr.SetPlaceHolder(lang.L("submit.post.address"))
+	t.postAddr.Hide()
+	t.byPost = widget.NewCheck(lang.L("submit.post"), func(on bool) {
+		if on {
+			t.postAddr.Show()
+		} else {
+			t.postAddr.Hide()
+		}
+	})
 	t.submitBtn = widget.NewButtonWithIcon(lang.L("submit.submit"), theme.UploadIcon(), t.submit)
 	t.submitBtn.Importance = widget.HighImportance
 	t.code = canvas.NewText("", theme.Color(theme.ColorNameForeground))
@@ -54,7 +68,7 @@ func newSubmitTab(ws *workspace) *submitTab {
 		widget.NewLabelWithStyle(lang.L("auth.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		intro, container.NewHBox(t.authBtn, t.phoneBtn), t.authLbl, widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("submit.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewHBox(t.submitBtn), t.state, t.code)))
+		t.byPost, t.postAddr, container.NewHBox(t.submitBtn), t.state, t.code)))
 	return t
 }
 
@@ -147,9 +161,17 @@ func (t *submitTab) submit() {
 	u := t.ws.u
 	id := t.ws.id
 	tok := *t.token
+	byPost, addr := t.byPost.Checked, t.postAddr.Text
 	t.submitBtn.Disable()
 	u.goDo(func(ctx context.Context) {
-		it, err := u.desk.Submit(ctx, id, tok)
+		var it storage.OutboxItem
+		var err error
+		if byPost { // delivery by post adds its fee before the manifest is built
+			err = u.desk.SetDelivery(ctx, id, true, addr)
+		}
+		if err == nil {
+			it, err = u.desk.Submit(ctx, id, tok)
+		}
 		fyne.Do(func() {
 			if err != nil {
 				u.showError(err)

@@ -64,6 +64,7 @@ func portalCmd(g *Globals) *cobra.Command {
 		},
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8470", "listen address (loopback)")
+	c.AddCommand(PortalTrainerCommands(g)...)
 	c.AddCommand(&cobra.Command{
 		Use:   "dossiers",
 		Short: "list what the reference portal holds (code, idempotency key, applicant, files with SHA-256)",

@@ -50,6 +50,7 @@ func Root(gui GUIFunc) (*cobra.Command, *Globals) {
 		submitCmd(g), queueCmd(g), verifyCmd(g), receiptCmd(g), devicesCmd(g), tokensCmd(g), ReportCmd(g), unitCmd(g),
 	)
 	root.AddCommand(SubmissionCommands(g)...)
+	root.AddCommand(StatusCommands(g)...)
 	return root, g
 }
 

@@ -178,6 +178,7 @@ type Record struct {
 	Fees          []catalog.Fee       `json:"fees,omitempty"`
 	ByPost        bool                `json:"by_post,omitempty"`
 	PostAddress   string              `json:"post_address,omitempty"`
+	OfficerRole   string              `json:"officer_role,omitempty"` // the receiving officer's role (RoleOf the counter type)
 	ScanStarted   time.Time           `json:"scan_started,omitzero"`
 	SubmittedAt   time.Time           `json:"submitted_at,omitzero"`
 	ResultAt      time.Time           `json:"result_at,omitzero"` // when the portal reported the result (NgayKetThucXuLy)

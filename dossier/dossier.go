@@ -99,7 +99,7 @@ func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant
 	if unit.CounterType == "postal" {
 		channel = ChannelPostal
 	}
-	rec := Record{Applicant: a, ProcedureName: p.Name, FieldName: p.Field, ProcessDays: p.Days, Fees: p.Fees}
+	rec := Record{Applicant: a, ProcedureName: p.Name, FieldName: p.Field, ProcessDays: p.Days, Fees: p.Fees, OfficerRole: RoleOf(unit.CounterType)}
 	row := storage.Dossier{
 		ID: code, UnitCode: unit.Code, ProcedureCode: p.Code, Officer: d.cfg.Officer,
 		State: string(Draft), Channel: channel, Training: d.cfg.Training,

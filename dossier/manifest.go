@@ -31,29 +31,33 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	}
 	a := v.Record.Applicant
 	m := portal.Manifest{
-		SchemaVersion:        ManifestVersion,
-		MaHoSo:               v.ID,
-		MaTTHC:               v.ProcedureCode,
-		TenTTHC:              v.Record.ProcedureName,
-		MaLinhVuc:            v.Procedure.FieldCode,
-		TenLinhVuc:           v.Record.FieldName,
-		KenhThucHien:         v.Channel,
-		ChuHoSo:              a.Name,
-		LoaiDoiTuong:         1, // a citizen
-		SoGiayToChuHoSo:      a.ID,
-		DiaChiChuHoSo:        a.Address,
-		SoDienThoai:          a.Phone,
-		Email:                a.Email,
-		TrichYeuHoSo:         v.Record.ProcedureName + " — " + a.Name,
-		NgayTiepNhan:         portalTime(v.ReceivedAt),
-		NgayHenTra:           portalTime(v.AppointmentAt),
-		TrangThaiHoSo:        1,
-		HoSoCoThanhPhanSoHoa: 1,
-		NoiNopHoSo:           unit.Name,
-		DonViXuLy:            unit.Name,
-		CanBoTiepNhan:        v.Record.Signer,
-		DaoTao:               v.Training,
-		DinhDanhCHS:          []portal.DinhDanh{{LoaiDinhDanh: "CCCD", SoDinhDanh: a.ID}},
+		SchemaVersion:         ManifestVersion,
+		MaHoSo:                v.ID,
+		MaTTHC:                v.ProcedureCode,
+		TenTTHC:               v.Record.ProcedureName,
+		MaLinhVuc:             v.Procedure.FieldCode,
+		TenLinhVuc:            v.Record.FieldName,
+		KenhThucHien:          v.Channel,
+		ChuHoSo:               a.Name,
+		LoaiDoiTuong:          1, // a citizen
+		SoGiayToChuHoSo:       a.ID,
+		DiaChiChuHoSo:         a.Address,
+		SoDienThoai:           a.Phone,
+		Email:                 a.Email,
+		TrichYeuHoSo:          v.Record.ProcedureName + " — " + a.Name,
+		NgayTiepNhan:          portalTime(v.ReceivedAt),
+		NgayHenTra:            portalTime(v.AppointmentAt),
+		TrangThaiHoSo:         1,
+		HoSoCoThanhPhanSoHoa:  1,
+		NoiNopHoSo:            unit.Name,
+		DonViXuLy:             unit.Name,
+		CanBoTiepNhan:         v.Record.Signer,
+		ChucDanhCanBoTiepNhan: v.Record.OfficerRole,
+		DaoTao:                v.Training,
+		DinhDanhCHS:           []portal.DinhDanh{{LoaiDinhDanh: "CCCD", SoDinhDanh: a.ID}},
+	}
+	if v.Record.ByPost {
+		m.DiaChiNhanKetQuaBuuChinh = v.Record.PostAddress
 	}
 	if v.Record.VNeID {
 		m.TaiKhoanDuocXacThucVoiVNeID = 1

@@ -41,8 +41,14 @@ func (d *Desk) Receipt(ctx context.Context, id string) ([]byte, error) {
 		}
 		data.Components = append(data.Components, receipt.Item{Name: c.Name, Originals: 1, Pages: pages})
 	}
-	for _, f := range v.Record.Fees {
-		data.Fee += f.Amount
+	data.Fee = FeeTotal(v.Record)
+	if v.Record.ByPost && v.Record.PostAddress != "" {
+		data.ResultPlace = v.Record.PostAddress
+	}
+	if p, ok, err := d.Payment(ctx, id); err != nil {
+		return nil, err
+	} else if ok {
+		data.PaymentNote = PaymentNote(p)
 	}
 	for _, h := range unit.Hotlines {
 		data.Hotlines = append(data.Hotlines, receipt.Hotline{Label: h.Label, Phone: h.Phone, Email: h.Email})

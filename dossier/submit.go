@@ -301,6 +301,10 @@ func (u *Uploader) done(ctx context.Context, it storage.OutboxItem, rec portal.R
 		return err
 	}
 	if State(row.State) != Submitted {
+		// The status token and the payment request first: a crash after them repeats them harmlessly.
+		if err := d.recordPortalAnswer(ctx, it.DossierID, rec); err != nil {
+			return err
+		}
 		row.PortalCode, row.PortalStatus, row.LastError = rec.PortalCode, rec.Status, ""
 		r, err := decodeRecord(row)
 		if err != nil {

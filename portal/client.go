@@ -118,8 +118,32 @@ func (c *Client) Status(ctx context.Context, portalCode string, tok Token) (Rece
 	return rb.receipt(), nil
 }
 
+// Track asks the portal for the status of a committed dossier with its per-dossier status token (from
+// Receipt.StatusToken), without the citizen's token. The answer never carries a status token.
+// A 404 (unknown dossier or wrong token) is a Permanent *Error with Code CodeNotFound.
+func (c *Client) Track(ctx context.Context, portalCode, statusToken string) (Receipt, error) {
+	if portalCode == "" || statusToken == "" {
+		return Receipt{}, &Error{Class: Permanent, Code: CodeNotFound, Message: "the dossier has no portal code or no status token; follow it on the portal"}
+	}
+	var rb ReceiptBody
+	ref := PathDossiers + "/" + url.PathEscape(portalCode) + PathStatusSuffix
+	if _, err := c.doJSON(ctx, http.MethodGet, ref, nil, Token{AccessToken: statusToken}, nil, &rb); err != nil {
+		return Receipt{}, err
+	}
+	if rb.PortalCode != portalCode || rb.Status < 1 || rb.Status > 10 {
+		return Receipt{}, &Error{Class: Transient, Code: CodeProtocol, Message: fmt.Sprintf("the portal answered status %d for dossier %q when asked about %q", rb.Status, rb.PortalCode, portalCode)}
+	}
+	r := rb.receipt()
+	r.StatusToken = ""
+	return r, nil
+}
+
 func (rb ReceiptBody) receipt() Receipt {
-	return Receipt{PortalCode: rb.PortalCode, Status: rb.Status, ReceivedAt: rb.ReceivedAt}
+	r := Receipt{PortalCode: rb.PortalCode, Status: rb.Status, ReceivedAt: rb.ReceivedAt, StatusToken: rb.StatusToken, ResultAt: rb.ResultAt}
+	if p := rb.Payment; p != nil {
+		r.Payment = &PaymentRequest{Amount: p.Amount, Reference: p.Reference, URL: p.URL, QR: p.QR, Paid: p.Paid, PaidAt: p.PaidAt}
+	}
+	return r
 }
 
 // checkFiles checks that the files and the manifest's TaiLieuNop describe the same files.

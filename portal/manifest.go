@@ -28,33 +28,39 @@ func ParseDate(s string) (time.Time, error) { return time.ParseInLocation(DateLa
 
 // Manifest is the wire manifest of a dossier; the JSON names are the DVCQG field names.
 type Manifest struct {
-	SchemaVersion               int        `json:"SchemaVersion"`
-	MaHoSo                      string     `json:"MaHoSo"`          // the desk's dossier code
-	MaTTHC                      string     `json:"MaTTHC"`          // procedure code, e.g. 1.001193
-	TenTTHC                     string     `json:"TenTTHC"`         // procedure name
-	MaLinhVuc                   string     `json:"MaLinhVuc"`       // field code
-	TenLinhVuc                  string     `json:"TenLinhVuc"`      // field name
-	KenhThucHien                int        `json:"KenhThucHien"`    // 1 in person, 2 online, 3 postal
-	ChuHoSo                     string     `json:"ChuHoSo"`         // applicant's full name
-	LoaiDoiTuong                int        `json:"LoaiDoiTuong"`    // applicant kind (1 citizen, 2 organization)
-	SoGiayToChuHoSo             string     `json:"SoGiayToChuHoSo"` // applicant's ID number (12-digit CCCD for a citizen)
-	DiaChiChuHoSo               string     `json:"DiaChiChuHoSo"`
-	SoDienThoai                 string     `json:"SoDienThoai"`
-	Email                       string     `json:"Email"`
-	TrichYeuHoSo                string     `json:"TrichYeuHoSo"`         // summary
-	NgayTiepNhan                string     `json:"NgayTiepNhan"`         // received, yyyyMMddHHmmss
-	NgayHenTra                  string     `json:"NgayHenTra"`           // appointment, yyyyMMddHHmmss, may be empty
-	TrangThaiHoSo               int        `json:"TrangThaiHoSo"`        // 1..10, see vn-egov.md §3
-	HoSoCoThanhPhanSoHoa        int        `json:"HoSoCoThanhPhanSoHoa"` // 1 when components carry digitized files
-	TaiKhoanDuocXacThucVoiVNeID int        `json:"TaiKhoanDuocXacThucVoiVNeID"`
-	DuocThanhToanTrucTuyen      int        `json:"DuocThanhToanTrucTuyen"`
-	NoiNopHoSo                  string     `json:"NoiNopHoSo"`
-	DonViXuLy                   string     `json:"DonViXuLy"`
-	CanBoTiepNhan               string     `json:"CanBoTiepNhan"`
-	DaoTao                      bool       `json:"DaoTao"` // training dossier
-	DinhDanhCHS                 []DinhDanh `json:"DinhDanhCHS"`
-	TaiLieuNop                  []TaiLieu  `json:"TaiLieuNop"`
-	DanhSachLePhi               []LePhi    `json:"DanhSachLePhi"`
+	SchemaVersion               int    `json:"SchemaVersion"`
+	MaHoSo                      string `json:"MaHoSo"`          // the desk's dossier code
+	MaTTHC                      string `json:"MaTTHC"`          // procedure code, e.g. 1.001193
+	TenTTHC                     string `json:"TenTTHC"`         // procedure name
+	MaLinhVuc                   string `json:"MaLinhVuc"`       // field code
+	TenLinhVuc                  string `json:"TenLinhVuc"`      // field name
+	KenhThucHien                int    `json:"KenhThucHien"`    // 1 in person, 2 online, 3 postal
+	ChuHoSo                     string `json:"ChuHoSo"`         // applicant's full name
+	LoaiDoiTuong                int    `json:"LoaiDoiTuong"`    // applicant kind (1 citizen, 2 organization)
+	SoGiayToChuHoSo             string `json:"SoGiayToChuHoSo"` // applicant's ID number (12-digit CCCD for a citizen)
+	DiaChiChuHoSo               string `json:"DiaChiChuHoSo"`
+	SoDienThoai                 string `json:"SoDienThoai"`
+	Email                       string `json:"Email"`
+	TrichYeuHoSo                string `json:"TrichYeuHoSo"`         // summary
+	NgayTiepNhan                string `json:"NgayTiepNhan"`         // received, yyyyMMddHHmmss
+	NgayHenTra                  string `json:"NgayHenTra"`           // appointment, yyyyMMddHHmmss, may be empty
+	TrangThaiHoSo               int    `json:"TrangThaiHoSo"`        // 1..10, see vn-egov.md §3
+	HoSoCoThanhPhanSoHoa        int    `json:"HoSoCoThanhPhanSoHoa"` // 1 when components carry digitized files
+	TaiKhoanDuocXacThucVoiVNeID int    `json:"TaiKhoanDuocXacThucVoiVNeID"`
+	DuocThanhToanTrucTuyen      int    `json:"DuocThanhToanTrucTuyen"`
+	NoiNopHoSo                  string `json:"NoiNopHoSo"`
+	DonViXuLy                   string `json:"DonViXuLy"`
+	CanBoTiepNhan               string `json:"CanBoTiepNhan"`
+	// ChucDanhCanBoTiepNhan is the receiving officer's role, e.g. "Nhân viên bưu chính" at a transferred
+	// postal counter (a sohoa extension; absent when not recorded).
+	ChucDanhCanBoTiepNhan string `json:"ChucDanhCanBoTiepNhan,omitempty"`
+	// DiaChiNhanKetQuaBuuChinh is the address the result is posted to when the citizen asked for delivery
+	// by post (a sohoa extension; absent otherwise).
+	DiaChiNhanKetQuaBuuChinh string     `json:"DiaChiNhanKetQuaBuuChinh,omitempty"`
+	DaoTao                   bool       `json:"DaoTao"` // training dossier
+	DinhDanhCHS              []DinhDanh `json:"DinhDanhCHS"`
+	TaiLieuNop               []TaiLieu  `json:"TaiLieuNop"`
+	DanhSachLePhi            []LePhi    `json:"DanhSachLePhi"`
 }
 
 // DinhDanh is one identifier of the applicant.

@@ -57,6 +57,36 @@ type Receipt struct {
 	PortalCode string    // the portal's dossier code, <unit>-<YYMMDD>-<NNNN>
 	Status     int       // TrangThaiHoSo (2 = received)
 	ReceivedAt time.Time // when the portal received the dossier
+	// StatusToken is the per-dossier read-only token that lets the desk follow the status after the
+	// citizen's token is gone (Client.Track). A secret: never marshalled, kept encrypted by the desk.
+	StatusToken string    `json:"-"`
+	ResultAt    time.Time // NgayKetThucXuLy, when the portal reports processing finished (9, 10); zero otherwise
+	Payment     *PaymentRequest
+}
+
+// PaymentRequest is what the citizen owes for a dossier and where to pay it online.
+type PaymentRequest struct {
+	Amount    int64  // VND
+	Reference string // the portal's payment reference
+	URL       string // the payment page
+	QR        string // the text of the payment QR code
+	Paid      bool
+	PaidAt    time.Time // zero while unpaid
+}
+
+// Final statuses (TrangThaiHoSo) after which a dossier's status no longer changes: refused, withdrawn,
+// stopped, result returned.
+const (
+	StatusRefused   = 3
+	StatusWithdrawn = 7
+	StatusStopped   = 8
+	StatusProcessed = 9
+	StatusReturned  = 10
+)
+
+// FinalStatus reports whether a dossier with status s will not change any more.
+func FinalStatus(s int) bool {
+	return s == StatusRefused || s == StatusWithdrawn || s == StatusStopped || s == StatusReturned
 }
 
 // Token is the citizen's authorization for the desk, as obtained by Authorizer or TrainingLogin.

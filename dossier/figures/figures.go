@@ -9,7 +9,8 @@
 //   - Pages: page images captured at the desk (scanned, or phone photos imported as pages;
 //     blank-flagged pages included: they are kept, never dropped). Components: components with
 //     at least one page image. Digitized: dossiers with at least one page image. A PDF the
-//     citizen brought is already electronic: it is not counted as digitized.
+//     citizen brought is already electronic: it is not counted as digitized. The retention purge of
+//     a submitted dossier's page images does not lower these counts: what was digitized stays so.
 //   - Signed: dossiers in state signed, queued, submitted or failed (failed happens only after
 //     signing). Submitted: state submitted — at this desk every online submission goes through
 //     the citizen's own portal account (Desk.Submit refuses without it), so Submitted is also
@@ -33,6 +34,11 @@
 // Rates (percent, NaN when the denominator is 0 or the desk holds no data for them):
 // online = Submitted/Received, digitization = Digitized/Received, on_time = OnTime/(OnTime+Overdue),
 // vneid = VNeID/Submitted; reuse, payment and satisfaction are not in the local database yet.
+//
+// Speed: Compute reads one covering index (storage migration 00003, dossiers_figures) and nothing
+// else but one record per procedure for its name. The record's submitted_at, result_at and vneid and
+// the page and component counts are stored columns the store's triggers derive from the record and
+// the pages, so they always agree with the record whoever wrote it.
 package figures
 
 import (
@@ -43,7 +49,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"sohoa/assets/bands"
@@ -172,35 +177,57 @@ const MaxDays = 400
 
 // fact is what one dossier contributes.
 type fact struct {
-	id, officer, proc, state, lastErr string
-	created, updated, appointment     int64 // unix nanoseconds, 0 = not set
-	submitted, result                 int64
-	status                            int
-	vneid                             bool
-	pages, comps                      int
+	officer, proc string
+	state         int   // one of the state* codes
+	status        int   // portal status 0–10; noStatus for anything else
+	vneid         bool  // submitted with a VNeID-authenticated account
+	outcome       int   // outcome* code
+	pages, comps  int   // page images and components with pages
+	created       int64 // unix nanoseconds
+	submitDur     int64 // submitted_at − created_at of a submitted dossier that has it; -1 otherwise
+	rowid         int64 // the row, to read a problem's details or a procedure's name
 }
 
-// dossierQuery reads one row per dossier of the period; the record JSON only where a
-// submission or a portal status can have written something the figures use.
+// State codes in fig_bits (storage migration 00003).
+const (
+	stateDraft = iota
+	stateCaptured
+	stateSigned
+	stateQueued
+	stateSubmitted
+	stateFailed
+)
+
+var stateNames = []string{storage.StateDraft, storage.StateCaptured, storage.StateSigned, storage.StateQueued, storage.StateSubmitted, storage.StateFailed}
+
+// noStatus is a portal status outside 0–10 (counted in no Status cell).
+const noStatus = 15
+
+// Outcome codes of the on-time judgement.
+const (
+	outcomeNone    = iota // not judged
+	outcomeOnTime         // result on or before the appointment
+	outcomeOverdue        // result after the appointment, or none and the appointment passed
+	outcomeOpen           // no result yet (stored); judged against "now" as overdue or not due
+	outcomeNotDue         // no result yet, the appointment still ahead
+)
+
+// dossierQuery reads one row per dossier of the period from the covering index dossiers_figures
+// alone (storage migration 00003). The store's triggers keep, beside the record and the pages, a
+// packed integer fig_bits (state, portal status, VNeID flag, the on-time judgement as far as it does
+// not depend on "now", components and pages; see the migration) and fig_dur (the time to submit, or
+// -1) and fig_key (the dossier's officer and procedure in table figure_keys): every column fetched
+// costs more than all the rest, so the row is these few integers.
 const dossierQuery = `
-SELECT id, officer, procedure_code, state, created_at, updated_at, appointment_at, portal_status,
-	CASE WHEN state = 'failed' THEN last_error ELSE '' END,
-	CASE WHEN state = 'submitted' OR portal_status <> 0 THEN data END
-FROM dossiers
-WHERE created_at >= ?1 AND created_at < ?2 AND training = ?3
+SELECT created_at, fig_key, fig_bits, appointment_at, fig_dur, rowid
+FROM dossiers INDEXED BY dossiers_figures
+WHERE training = ?3 AND created_at >= ?1 AND created_at < ?2
 ORDER BY created_at`
 
-// pagesQuery counts the page images and the components with pages of each dossier of the period.
-const pagesQuery = `
-SELECT dossier_id, count(*), count(DISTINCT component_code) FROM pages
-WHERE dossier_id IN (SELECT id FROM dossiers WHERE created_at >= ?1 AND created_at < ?2 AND training = ?3)
-GROUP BY dossier_id`
+// nameTries is how many dossiers of a procedure procedureNames reads at most to find its name.
+const nameTries = 8
 
-// pageCount is what pagesQuery says about one dossier.
-type pageCount struct{ pages, comps int }
-
-// Compute returns the figures of the dossiers opened in [from, to). It reads the dossiers and
-// their pages concurrently, on two connections, and waits for both.
+// Compute returns the figures of the dossiers opened in [from, to).
 func Compute(ctx context.Context, db *storage.DB, from, to time.Time, opt Options) (Figures, error) {
 	if !from.Before(to) {
 		return Figures{}, fmt.Errorf("%w: the start %s is not before the end %s", ErrPeriod, from.Format(time.DateOnly), to.Format(time.DateOnly))
@@ -217,34 +244,6 @@ func Compute(ctx context.Context, db *storage.DB, from, to time.Time, opt Option
 	}
 	loc := Location()
 	f := Figures{From: from.In(loc), To: to.In(loc), Now: now.In(loc), Training: opt.Training}
-	args := []any{from.UnixNano(), to.UnixNano(), opt.Training}
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var pages map[string]pageCount
-	var pagesErr error
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		pages, pagesErr = readPages(ctx, db, args)
-		if pagesErr != nil {
-			cancel()
-		}
-	})
-	facts, names, err := readDossiers(ctx, db, args)
-	if err != nil {
-		cancel()
-	}
-	wg.Wait()
-	if err == nil {
-		err = pagesErr
-	}
-	if err != nil {
-		return Figures{}, fmt.Errorf("compute figures: %w", err)
-	}
-	if err := procedureNames(ctx, db, facts, names); err != nil {
-		return Figures{}, fmt.Errorf("compute figures: %w", err)
-	}
-
 	maxProblems := opt.MaxProblems
 	if maxProblems <= 0 {
 		maxProblems = DefaultMaxProblems
@@ -254,23 +253,43 @@ func Compute(ctx context.Context, db *storage.DB, from, to time.Time, opt Option
 	procs := map[string]*acc{}
 	total := &acc{}
 	nowN := now.UnixNano()
-	for i := range facts {
-		x := &facts[i]
-		pc := pages[x.id]
-		x.pages, x.comps = pc.pages, pc.comps
-		o := judge(x, nowN)
+	byProc := map[string][]int64{}
+	var problems []fact
+	err := readDossiers(ctx, db, []any{from.UnixNano(), to.UnixNano(), opt.Training}, nowN, func(x *fact) {
 		for _, a := range g.of(x.created) {
-			a.add(x, o)
+			a.add(x)
 		}
-		total.add(x, o)
-		groupOf(officers, x.officer).add(x, o)
-		groupOf(procs, x.proc).add(x, o)
-		if x.state == storage.StateFailed || o.overdue {
+		total.add(x)
+		groupOf(officers, x.officer).add(x)
+		groupOf(procs, x.proc).add(x)
+		if ids := byProc[x.proc]; len(ids) < nameTries {
+			byProc[x.proc] = append(ids, x.rowid)
+		}
+		if x.state == stateFailed || x.outcome == outcomeOverdue {
 			f.ProblemsTotal++
-			if len(f.Problems) < maxProblems {
-				f.Problems = append(f.Problems, problem(x, names[x.proc], o))
+			if len(problems) < maxProblems {
+				problems = append(problems, *x)
 			}
 		}
+	})
+	if err != nil {
+		return Figures{}, fmt.Errorf("compute figures: %w", err)
+	}
+	names, err := procedureNames(ctx, db, byProc)
+	if err != nil {
+		return Figures{}, fmt.Errorf("compute figures: %w", err)
+	}
+	stmt, err := db.SQL().PrepareContext(ctx, problemQuery)
+	if err != nil {
+		return Figures{}, fmt.Errorf("compute figures: %w", err)
+	}
+	defer stmt.Close()
+	for i := range problems {
+		p, err := problem(ctx, stmt, &problems[i], names[problems[i].proc], nowN)
+		if err != nil {
+			return Figures{}, fmt.Errorf("compute figures: %w", err)
+		}
+		f.Problems = append(f.Problems, p)
 	}
 	f.Total = total.counts()
 	f.Days, f.Weeks, f.Months, f.Quarters = g.rows(g.days), g.rows(g.weeks), g.rows(g.months), g.rows(g.quarters)
@@ -296,58 +315,66 @@ func Compute(ctx context.Context, db *storage.DB, from, to time.Time, opt Option
 	return f, nil
 }
 
-// readDossiers reads the facts of the period and the procedure names their records give.
-func readDossiers(ctx context.Context, db *storage.DB, args []any) ([]fact, map[string]string, error) {
+// readDossiers runs dossierQuery and calls fn with each dossier's fact (valid during the call only).
+func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn func(*fact)) error {
 	conn, err := readConn(ctx, db)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	defer conn.Close()
-	var n int // an upper bound (both modes), from the index alone: the slice never grows
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM dossiers WHERE created_at >= ?1 AND created_at < ?2`, args...).Scan(&n); err != nil {
-		return nil, nil, err
+	type pair struct{ officer, proc string }
+	keys := map[int64]pair{}
+	krows, err := conn.QueryContext(ctx, `SELECT id, officer, procedure_code FROM figure_keys`)
+	if err != nil {
+		return err
+	}
+	for krows.Next() {
+		var id int64
+		var p pair
+		if err := krows.Scan(&id, &p.officer, &p.proc); err != nil {
+			krows.Close()
+			return err
+		}
+		keys[id] = p
+	}
+	if err := krows.Close(); err != nil {
+		return err
 	}
 	rows, err := conn.QueryContext(ctx, dossierQuery, args...)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	defer rows.Close()
-	facts := make([]fact, 0, n)
-	names := map[string]string{}
-	intern := map[string]string{} // officers and procedure codes repeat: one string each
-	str := func(b sql.RawBytes) string {
-		if s, ok := intern[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		intern[s] = s
-		return s
-	}
-	var id, officer, proc, state, lastErr, data sql.RawBytes
+	var key, bits, appointment int64
+	var x fact
 	for rows.Next() {
-		var x fact
-		if err := rows.Scan(&id, &officer, &proc, &state, &x.created, &x.updated, &x.appointment, &x.status, &lastErr, &data); err != nil {
-			return nil, nil, err
+		if err := rows.Scan(&x.created, &key, &bits, &appointment, &x.submitDur, &x.rowid); err != nil {
+			return err
 		}
-		x.id, x.officer, x.proc, x.state = string(id), str(officer), str(proc), str(state)
-		if len(lastErr) > 0 {
-			x.lastErr = string(lastErr)
+		k := keys[key]
+		x.officer, x.proc = k.officer, k.proc
+		x.state = int(bits & 7)
+		if x.state >= len(stateNames) {
+			x.state = stateFailed
 		}
-		if len(data) > 0 {
-			_, known := names[x.proc]
-			r := readRecord(data, !known)
-			x.submitted, x.result, x.vneid = r.submitted, r.result, r.vneid
-			if r.procName != "" {
-				names[x.proc] = r.procName
+		x.status = int(bits >> 3 & 15)
+		x.vneid = bits>>7&1 == 1
+		x.outcome = int(bits >> 8 & 3)
+		if x.outcome == outcomeOpen {
+			x.outcome = outcomeNotDue
+			if now > appointment {
+				x.outcome = outcomeOverdue
 			}
 		}
-		facts = append(facts, x)
+		x.comps = int(bits >> 10 & 65535)
+		x.pages = int(bits >> 26)
+		fn(&x)
 	}
-	return facts, names, rows.Err()
+	return rows.Err()
 }
 
 // readConn takes a connection for a long read and lets SQLite read the file through a memory map
-// (256 MiB) instead of a read call per page: the figures walk most of a year's database.
+// (256 MiB) instead of a read call per page: the figures walk most of a year's index.
 // The setting only affects how this connection reads.
 func readConn(ctx context.Context, db *storage.DB) (*sql.Conn, error) {
 	conn, err := db.SQL().Conn(ctx)
@@ -361,96 +388,55 @@ func readConn(ctx context.Context, db *storage.DB) (*sql.Conn, error) {
 	return conn, nil
 }
 
-// readPages runs pagesQuery.
-func readPages(ctx context.Context, db *storage.DB, args []any) (map[string]pageCount, error) {
-	conn, err := readConn(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	rows, err := conn.QueryContext(ctx, pagesQuery, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]pageCount{}
-	var id sql.RawBytes
-	for rows.Next() {
-		var pc pageCount
-		if err := rows.Scan(&id, &pc.pages, &pc.comps); err != nil {
-			return nil, err
-		}
-		out[string(id)] = pc
-	}
-	return out, rows.Err()
-}
-
-// procedureNames fills in the names of procedures none of whose dossiers had a record read,
-// from one dossier of each.
-func procedureNames(ctx context.Context, db *storage.DB, facts []fact, names map[string]string) error {
-	asked := map[string]bool{}
-	for i := range facts {
-		x := &facts[i]
-		if _, ok := names[x.proc]; ok || asked[x.proc] {
-			continue
-		}
-		asked[x.proc] = true
-		var data sql.NullString
-		err := db.SQL().QueryRowContext(ctx, `SELECT data FROM dossiers WHERE id = ?`, x.id).Scan(&data)
-		if err != nil {
-			return err
-		}
-		if r := readRecord([]byte(data.String), true); r.procName != "" {
-			names[x.proc] = r.procName
+// procedureNames finds each procedure's name in the record of one of its first dossiers of the
+// period (the first whose record names it); a procedure none of them names has no name.
+func procedureNames(ctx context.Context, db *storage.DB, byProc map[string][]int64) (map[string]string, error) {
+	names := make(map[string]string, len(byProc))
+	for proc, ids := range byProc {
+		for _, id := range ids {
+			var data sql.NullString
+			if err := db.SQL().QueryRowContext(ctx, `SELECT data FROM dossiers WHERE rowid = ?`, id).Scan(&data); err != nil {
+				return nil, err
+			}
+			if r := readRecord([]byte(data.String), true); r.procName != "" {
+				names[proc] = r.procName
+				break
+			}
 		}
 	}
-	return nil
+	return names, nil
 }
 
-// outcome is the on-time judgement of one dossier.
-type outcome struct {
-	onTime, overdue, notDue bool
-	result                  int64 // the result time used, 0 while open
-	lateBy                  int64
-}
+// problemQuery reads the rest of a failed or overdue dossier's row for the list of problems.
+const problemQuery = `SELECT id, appointment_at, result_at, updated_at, last_error FROM dossiers WHERE rowid = ?`
 
-// judge applies the on-time / overdue rule of the package comment.
-func judge(x *fact, now int64) outcome {
-	var o outcome
-	if x.appointment == 0 {
-		return o
+// problem makes the list entry of a failed or overdue dossier.
+func problem(ctx context.Context, stmt *sql.Stmt, x *fact, name string, now int64) (Problem, error) {
+	var id, lastErr string
+	var appointment, result, updated int64
+	if err := stmt.QueryRowContext(ctx, x.rowid).Scan(&id, &appointment, &result, &updated, &lastErr); err != nil {
+		return Problem{}, err
 	}
-	switch x.status {
-	case StatusRefused, StatusWithdrawn, StatusStopped:
-		return o
+	if result == 0 && (x.status == StatusProcessed || x.status == StatusReturned) {
+		result = updated
 	}
-	o.result = x.result
-	if o.result == 0 && (x.status == StatusProcessed || x.status == StatusReturned) {
-		o.result = x.updated
+	p := Problem{ID: id, ProcedureCode: x.proc, ProcedureName: name, Officer: x.officer, State: stateNames[x.state],
+		PortalStatus: x.status, CreatedAt: at(x.created), AppointmentAt: at(appointment), ResultAt: at(result),
+		Failed: x.state == stateFailed, Overdue: x.outcome == outcomeOverdue}
+	if p.Overdue {
+		end := result
+		if end == 0 {
+			end = now
+		}
+		p.LateBy = time.Duration(end - appointment)
 	}
-	at := o.result
-	if at == 0 {
-		at = now
-	}
-	switch {
-	case at <= x.appointment && o.result != 0:
-		o.onTime = true
-	case at > x.appointment:
-		o.overdue, o.lateBy = true, at-x.appointment
-	default:
-		o.notDue = true
-	}
-	return o
-}
-
-func problem(x *fact, name string, o outcome) Problem {
-	p := Problem{ID: x.id, ProcedureCode: x.proc, ProcedureName: name, Officer: x.officer, State: x.state,
-		PortalStatus: x.status, CreatedAt: at(x.created), AppointmentAt: at(x.appointment), ResultAt: at(o.result),
-		Failed: x.state == storage.StateFailed, Overdue: o.overdue, LateBy: time.Duration(o.lateBy)}
 	if p.Failed {
-		p.LastError = x.lastErr
+		p.LastError = lastErr
 	}
-	return p
+	if x.status == noStatus {
+		p.PortalStatus = 0
+	}
+	return p, nil
 }
 
 // at turns unix nanoseconds into a time in Asia/Ho_Chi_Minh; 0 is the zero time.
@@ -464,7 +450,7 @@ func at(n int64) time.Time {
 // acc accumulates the counts of one group.
 type acc struct{ c Counts }
 
-func (a *acc) add(x *fact, o outcome) {
+func (a *acc) add(x *fact) {
 	c := &a.c
 	c.Received++
 	c.Pages += x.pages
@@ -473,31 +459,30 @@ func (a *acc) add(x *fact, o outcome) {
 		c.Digitized++
 	}
 	switch x.state {
-	case storage.StateDraft, storage.StateCaptured:
+	case stateDraft, stateCaptured:
 		c.InProgress++
-	case storage.StateSigned:
+	case stateSigned:
 		c.InProgress++
 		c.Signed++
-	case storage.StateQueued:
+	case stateQueued:
 		c.Signed++
 		c.Waiting++
-	case storage.StateSubmitted:
+	case stateSubmitted:
 		c.Signed++
 		c.Submitted++
 		if x.vneid {
 			c.VNeID++
 		}
-		if x.submitted != 0 {
-			d := max(x.submitted-x.created, 0)
+		if x.submitDur >= 0 {
 			c.Timed++
-			c.totalNanos += d
-			c.durations = append(c.durations, d)
+			c.totalNanos += x.submitDur
+			c.durations = append(c.durations, x.submitDur)
 		}
-	case storage.StateFailed:
+	case stateFailed:
 		c.Signed++
 		c.Failed++
 	}
-	if x.status >= 0 && x.status < len(c.Status) {
+	if x.status < len(c.Status) {
 		c.Status[x.status]++
 	}
 	switch x.status {
@@ -509,12 +494,12 @@ func (a *acc) add(x *fact, o outcome) {
 	if x.status == StatusSupplement {
 		c.Supplement++
 	}
-	switch {
-	case o.onTime:
+	switch x.outcome {
+	case outcomeOnTime:
 		c.OnTime++
-	case o.overdue:
+	case outcomeOverdue:
 		c.Overdue++
-	case o.notDue:
+	case outcomeNotDue:
 		c.NotDue++
 	}
 }

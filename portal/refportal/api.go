@@ -141,6 +141,11 @@ func (s *Server) commit(w http.ResponseWriter, r *http.Request) {
 		s.cfg.Logger.Error("commit failed", "citizen", subject(r), "key", key, "err", err)
 		writeError(w, http.StatusInternalServerError, portal.CodeInternal, "the portal could not store the dossier; retry later")
 	default:
+		if err := s.enrich(r.Context(), r, &rb, true); err != nil {
+			s.cfg.Logger.Error("commit answer failed", "code", rb.PortalCode, "err", err)
+			writeError(w, http.StatusInternalServerError, portal.CodeInternal, "the portal could not read the dossier back; retry later")
+			return
+		}
 		writeJSON(w, status, rb)
 	}
 }
@@ -250,6 +255,12 @@ func (s *Server) commitLocked(r *http.Request, key string, req portal.CommitRequ
 		now.Format(time.RFC3339Nano), day, seq, string(manifest)); err != nil {
 		return portal.ReceiptBody{}, 0, err
 	}
+	if fee := feeTotal(m); fee > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (portal_code, amount, reference) VALUES (?, ?, ?)`,
+			code, fee, paymentReference(code)); err != nil {
+			return portal.ReceiptBody{}, 0, err
+		}
+	}
 	for _, a := range files {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO files (portal_code, name, component, sha256, size, path) VALUES (?,?,?,?,?,?)`,
 			code, a.f.Name, a.f.Component, a.f.SHA256, a.f.Size, filepath.Join(dir, a.f.Name)); err != nil {
@@ -349,6 +360,12 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, where string, ar
 		s.cfg.Logger.Error("dossier query failed", "err", err)
 		writeError(w, http.StatusInternalServerError, portal.CodeInternal, "the portal could not read its dossiers; retry later")
 	default:
-		writeJSON(w, http.StatusOK, receiptOf(d, d.IdempotencyKey))
+		rb := receiptOf(d, d.IdempotencyKey)
+		if err := s.enrich(r.Context(), r, &rb, true); err != nil {
+			s.cfg.Logger.Error("dossier query failed", "err", err)
+			writeError(w, http.StatusInternalServerError, portal.CodeInternal, "the portal could not read its dossiers; retry later")
+			return
+		}
+		writeJSON(w, http.StatusOK, rb)
 	}
 }

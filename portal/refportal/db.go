@@ -85,7 +85,7 @@ func openDB(ctx context.Context, path string, readOnly bool) (*sql.DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if !readOnly {
-		if _, err := db.ExecContext(ctx, schema); err != nil {
+		if _, err := db.ExecContext(ctx, schema+progressSchema); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("create schema in %s: %w", path, err)
 		}

@@ -57,6 +57,7 @@ type Server struct {
 	handler  http.Handler
 
 	commitMu sync.Mutex // serializes commits: code assignment and idempotency checks
+	secret   [32]byte   // keys the status tokens and the trainer's and payment forms
 
 	mu     sync.Mutex
 	srv    *http.Server
@@ -111,11 +112,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("refportal: %w", err)
 	}
+	secret, err := loadOrCreateSecret(cfg.DataDir, "status-token.key")
+	if err != nil {
+		return nil, fmt.Errorf("refportal: %w", err)
+	}
 	db, err := openDB(context.Background(), filepath.Join(cfg.DataDir, dbFile), false)
 	if err != nil {
 		return nil, fmt.Errorf("refportal: %w", err)
 	}
-	s := &Server{cfg: cfg, db: db, oidc: newOIDCStore(key, cfg.Citizens, cfg.TokenLifetime)}
+	s := &Server{cfg: cfg, db: db, secret: secret, oidc: newOIDCStore(key, cfg.Citizens, cfg.TokenLifetime)}
 	s.oidc.spacing = cfg.DevicePollSpacing
 	s.provider, err = op.NewProvider(&op.Config{
 		CryptoKey:          cryptoKey,
@@ -151,6 +156,12 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/v1/dossiers", s.authenticated(http.HandlerFunc(s.commit)))
 	mux.Handle("GET /api/v1/dossiers", s.authenticated(http.HandlerFunc(s.lookup)))
 	mux.Handle("GET /api/v1/dossiers/{code}", s.authenticated(http.HandlerFunc(s.status)))
+	mux.Handle("GET /api/v1/dossiers/{code}/status", http.HandlerFunc(s.trackStatus))
+	mux.Handle("GET /trainer", loopbackOnly(s.trainerPage))
+	mux.Handle("POST /trainer/status", loopbackOnly(s.trainerAction))
+	mux.Handle("POST /trainer/pay", loopbackOnly(s.trainerAction))
+	mux.Handle("GET /pay/{ref}", http.HandlerFunc(s.payPage))
+	mux.Handle("POST /pay/{ref}", http.HandlerFunc(s.payPage))
 	mux.Handle("/", s.provider)
 	return mux
 }

@@ -1,0 +1,116 @@
+// Payment requests the portal answers a submission with, and whether the portal reports them paid.
+
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Payment is the portal's payment request for one dossier (online payment of its fees).
+type Payment struct {
+	DossierID   string
+	Amount      int64  // VND
+	Reference   string // the portal's payment reference, quoted by the citizen or the bank
+	URL         string // where the citizen pays online
+	QR          string // the text of the payment QR code (a URL or a bank QR payload)
+	Paid        bool
+	PaidAt      time.Time // zero while unpaid
+	RequestedAt time.Time // when the desk recorded the request
+	CheckedAt   time.Time // the last time the portal was asked; zero: never
+}
+
+// SavePayment inserts or replaces the payment request of p.DossierID.
+// ErrNotFound if the dossier does not exist; ErrInvalid for a negative amount or no reference.
+func (db *DB) SavePayment(ctx context.Context, p Payment) error {
+	what := "save payment of dossier " + p.DossierID
+	if p.DossierID == "" || p.Reference == "" || p.Amount < 0 {
+		return fmt.Errorf("%s: %w: empty dossier code or reference, or negative amount", what, ErrInvalid)
+	}
+	for _, t := range []struct {
+		name string
+		at   time.Time
+	}{{"paid", p.PaidAt}, {"requested", p.RequestedAt}, {"checked", p.CheckedAt}} {
+		if err := checkTime(t.name, t.at); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	if p.RequestedAt.IsZero() {
+		p.RequestedAt = db.now()
+	}
+	return db.write(ctx, what, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO payments (dossier_id, amount, reference, url, qr, paid, paid_at, requested_at, checked_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (dossier_id) DO UPDATE SET amount = excluded.amount, reference = excluded.reference, url = excluded.url,
+				qr = excluded.qr, paid = excluded.paid, paid_at = excluded.paid_at, checked_at = excluded.checked_at`,
+			p.DossierID, p.Amount, p.Reference, p.URL, p.QR, p.Paid, nanos(p.PaidAt), nanos(p.RequestedAt), nanos(p.CheckedAt))
+		return noDossier(err, p.DossierID)
+	})
+}
+
+const paymentColumns = `dossier_id, amount, reference, url, qr, paid, paid_at, requested_at, checked_at`
+
+func scanPayment(row interface{ Scan(...any) error }) (Payment, error) {
+	var p Payment
+	var paid, requested, checked int64
+	if err := row.Scan(&p.DossierID, &p.Amount, &p.Reference, &p.URL, &p.QR, &p.Paid, &paid, &requested, &checked); err != nil {
+		return Payment{}, err
+	}
+	p.PaidAt, p.RequestedAt, p.CheckedAt = fromNanos(paid), fromNanos(requested), fromNanos(checked)
+	return p, nil
+}
+
+// Payment returns the payment request of a dossier; ErrNotFound when the portal asked for none.
+func (db *DB) Payment(ctx context.Context, dossierID string) (Payment, error) {
+	p, err := scanPayment(db.sql.QueryRowContext(ctx, `SELECT `+paymentColumns+` FROM payments WHERE dossier_id = ?`, dossierID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Payment{}, fmt.Errorf("payment of dossier %s: %w", dossierID, ErrNotFound)
+	}
+	if err != nil {
+		return Payment{}, dbErr("read payment of "+dossierID, err)
+	}
+	return p, nil
+}
+
+// UnpaidPayments returns the payment requests not yet reported paid, oldest request first.
+func (db *DB) UnpaidPayments(ctx context.Context) ([]Payment, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments WHERE paid = 0 ORDER BY requested_at, dossier_id`)
+	if err != nil {
+		return nil, dbErr("list unpaid payments", err)
+	}
+	defer rows.Close()
+	var out []Payment
+	for rows.Next() {
+		p, err := scanPayment(rows)
+		if err != nil {
+			return nil, dbErr("list unpaid payments", err)
+		}
+		out = append(out, p)
+	}
+	return out, dbErr("list unpaid payments", rows.Err())
+}
+
+// FollowedDossiers returns the codes of the submitted dossiers whose portal status can still change
+// (not refused 3, withdrawn 7, stopped 8 or result returned 10) or whose payment is unpaid, oldest first:
+// the dossiers a status sync asks the portal about.
+func (db *DB) FollowedDossiers(ctx context.Context) ([]string, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM dossiers WHERE state = 'submitted'
+			AND (portal_status NOT IN (3, 7, 8, 10) OR id IN (SELECT dossier_id FROM payments WHERE paid = 0))
+		ORDER BY created_at, id`)
+	if err != nil {
+		return nil, dbErr("list followed dossiers", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, dbErr("list followed dossiers", err)
+		}
+		out = append(out, id)
+	}
+	return out, dbErr("list followed dossiers", rows.Err())
+}

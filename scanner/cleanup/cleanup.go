@@ -3,7 +3,8 @@
 // the dossier PDF at a size tuned for the digitization standard (colour, ≥ 200 dpi).
 //
 // Everything works on *image.RGBA or *image.Gray pixel slices; other image types are converted
-// once. Analysis runs on a copy reduced to about 100 dpi (after straightening, the reduced copy is
+// once. A skewed colour page is converted once to the encoder's 4:2:0 YCbCr planes, which are
+// turned straight and encoded as they are. Analysis runs on a copy reduced to about 100 dpi (after straightening, the reduced copy is
 // turned rather than the page reduced again). A page is processed on one goroutine: callers
 // parallelise across pages (Process is safe for concurrent use; its scratch buffers are pooled).
 package cleanup
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 
 	"sohoa/scanner"
@@ -48,6 +50,8 @@ func checkImage(img image.Image) error {
 // Result is a cleaned page.
 type Result struct {
 	// Image is the page after crop, deskew and orientation; it may share pixels with the input.
+	// A colour page that was straightened is an *image.YCbCr (4:2:0) that already went through
+	// the encoder's tone curves (paper whitened unless KeepBackground): the pixels of the PDF.
 	Image    image.Image
 	Data     []byte  // the encoded page, ready for the PDF
 	Format   string  // FormatJPEG or FormatPNG
@@ -78,14 +82,16 @@ func Process(p scanner.Page, opts Options) (Result, error) {
 	res.Angle = skewAngle(a, inset(r, 0.03))
 	page = subImage(page, a.toPageRect(r))
 	if math.Abs(res.Angle) >= minSkewDeg {
-		page = rotatePage(page, -res.Angle, paperColor(page, a.paper))
 		// Straightening moves the lid's edges into view: crop again, on the analysis raster
-		// turned the same way (a sixteenth of the pixels of the page).
+		// turned the same way (a sixteenth of the pixels of the page), then turn only the part
+		// of the page that crop keeps.
+		fill := paperColor(page, a.paper)
 		a = subAnalysis(a, r)
 		a.g = rotatePage(a.g, -res.Angle, grayColor(a.paper)).(*image.Gray)
-		a.b = page.Bounds()
+		pb := page.Bounds()
+		a.b = image.Rect(0, 0, pb.Dx(), pb.Dy())
 		r = pageRect(a)
-		page = subImage(page, a.toPageRect(r))
+		page = straighten(page, -res.Angle, fill, a.toPageRect(r), o)
 	}
 	// The crop's raster, re-based on the cropped page, serves the remaining analysis.
 	a = subAnalysis(a, r)
@@ -103,6 +109,26 @@ func Process(p scanner.Page, opts Options) (Result, error) {
 	}
 	res.Data, res.Format, res.Quality = data, format, q
 	return res, nil
+}
+
+// straighten turns page by deg, keeping only the part crop of the turned page. A colour page
+// in colour mode is converted once to the encoder's 4:2:0 YCbCr through the tone curves (see
+// Encode) and its planes are turned (a byte and a half per pixel instead of four); the result is
+// then that *image.YCbCr, as the PDF will show it, and encode takes its planes as they are.
+func straighten(page image.Image, deg float64, fill color.RGBA, crop image.Rectangle, o Options) image.Image {
+	rgba, ok := page.(*image.RGBA)
+	if !ok || o.Mode != scanner.ModeColor {
+		return rotatePageRect(page, deg, fill, crop)
+	}
+	// Start the crop on even coordinates, where a chroma sample starts.
+	if crop.Dx() > 2 && crop.Dy() > 2 {
+		crop.Min.X += crop.Min.X & 1
+		crop.Min.Y += crop.Min.Y & 1
+	}
+	lut := toneCurves(rgba, o)
+	ycc := toYCbCr(rgba, &lut)
+	defer releaseYCbCr(ycc)
+	return rotateYCbCr(ycc, deg, yccOf(fill, &lut), crop)
 }
 
 // subAnalysis restricts a to the part r of its raster, as the analysis of the cropped page.

@@ -1,8 +1,7 @@
-// Skew estimation (projection profiles of text lines) and bilinear rotation back to straight.
+// Skew estimation (projection profiles of text lines); the rotation back to straight is in rotate.go.
 package cleanup
 
 import (
-	"encoding/binary"
 	"image"
 	"image/color"
 	"math"
@@ -176,102 +175,4 @@ func paperColor(page image.Image, paper uint8) color.RGBA {
 		return color.RGBA{paper, paper, paper, 255}
 	}
 	return color.RGBA{uint8(sr / n), uint8(sg / n), uint8(sb / n), 255}
-}
-
-// rotatePage turns page (an *image.RGBA or *image.Gray) counter-clockwise by deg degrees about
-// its centre with bilinear interpolation, into a new image of the same size; pixels that come
-// from outside the page get fill.
-func rotatePage(page image.Image, deg float64, fill color.RGBA) image.Image {
-	switch m := page.(type) {
-	case *image.RGBA:
-		out := image.NewRGBA(image.Rect(0, 0, m.Rect.Dx(), m.Rect.Dy()))
-		rotateRGBA(out.Pix, out.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride,
-			m.Rect.Dx(), m.Rect.Dy(), deg, [4]uint8{fill.R, fill.G, fill.B, 255})
-		return out
-	case *image.Gray:
-		out := image.NewGray(image.Rect(0, 0, m.Rect.Dx(), m.Rect.Dy()))
-		y := uint8(luma(fill.R, fill.G, fill.B) >> 16)
-		rotateBytes(out.Pix, out.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride,
-			m.Rect.Dx(), m.Rect.Dy(), 1, deg, []uint8{y})
-		return out
-	}
-	return page
-}
-
-// rotateBytes is the bilinear rotation on raw interleaved samples (bpp bytes per pixel, all of
-// them interpolated; 8-bit fractions in 16.16 fixed point).
-func rotateBytes(dst []uint8, dstStride int, src []uint8, srcStride, w, h, bpp int, deg float64, fill []uint8) {
-	th := deg * math.Pi / 180
-	c, s := math.Cos(th), math.Sin(th)
-	cx, cy := float64(w-1)/2, float64(h-1)/2
-	const one = 1 << 16
-	// Output p (relative to the centre) samples the source at p turned clockwise by th:
-	// (c·x - s·y, s·x + c·y).
-	dux, dvx := int64(math.Round(c*one)), int64(math.Round(s*one))
-	for y := 0; y < h; y++ {
-		dy := float64(y) - cy
-		u := int64(math.Round((c*(-cx) - s*dy + cx) * one))
-		v := int64(math.Round((s*(-cx) + c*dy + cy) * one))
-		row := dst[y*dstStride : y*dstStride+w*bpp]
-		for x := 0; x < w; x, u, v = x+1, u+dux, v+dvx {
-			x0, y0 := int(u>>16), int(v>>16)
-			d := row[x*bpp : x*bpp+bpp]
-			if x0 < 0 || y0 < 0 || x0 >= w-1 || y0 >= h-1 {
-				copy(d, fill)
-				continue
-			}
-			fx, fy := uint32(u>>8)&0xff, uint32(v>>8)&0xff
-			w00, w01 := (256-fx)*(256-fy), fx*(256-fy)
-			w10, w11 := (256-fx)*fy, fx*fy
-			p0 := y0*srcStride + x0*bpp
-			p1 := p0 + srcStride
-			for k := range d {
-				d[k] = uint8((uint32(src[p0+k])*w00 + uint32(src[p0+bpp+k])*w01 +
-					uint32(src[p1+k])*w10 + uint32(src[p1+bpp+k])*w11 + 1<<15) >> 16)
-			}
-		}
-	}
-}
-
-// rotateRGBA is rotateBytes for 4-byte pixels, with the same arithmetic: the four channels of a
-// pixel are interpolated two at a time in the 32-bit lanes of a uint64 (R and B, G and A).
-func rotateRGBA(dst []uint8, dstStride int, src []uint8, srcStride, w, h int, deg float64, fill [4]uint8) {
-	th := deg * math.Pi / 180
-	c, s := math.Cos(th), math.Sin(th)
-	cx, cy := float64(w-1)/2, float64(h-1)/2
-	const one = 1 << 16
-	const lanes = 0x000000ff000000ff
-	const half = 0x0000800000008000
-	fillPx := binary.LittleEndian.Uint32(fill[:])
-	dux, dvx := int64(math.Round(c*one)), int64(math.Round(s*one))
-	for y := 0; y < h; y++ {
-		dy := float64(y) - cy
-		u := int64(math.Round((c*(-cx) - s*dy + cx) * one))
-		v := int64(math.Round((s*(-cx) + c*dy + cy) * one))
-		row := dst[y*dstStride : y*dstStride+w*4]
-		for x := 0; x < w; x, u, v = x+1, u+dux, v+dvx {
-			x0, y0 := int(u>>16), int(v>>16)
-			d := row[x*4 : x*4+4 : x*4+4]
-			if x0 < 0 || y0 < 0 || x0 >= w-1 || y0 >= h-1 {
-				binary.LittleEndian.PutUint32(d, fillPx)
-				continue
-			}
-			fx, fy := uint64(u>>8)&0xff, uint64(v>>8)&0xff
-			w00, w01 := (256-fx)*(256-fy), fx*(256-fy)
-			w10, w11 := (256-fx)*fy, fx*fy
-			p0 := y0*srcStride + x0*4
-			p1 := p0 + srcStride
-			a := binary.LittleEndian.Uint64(src[p0 : p0+8])
-			b := binary.LittleEndian.Uint64(src[p1 : p1+8])
-			// a: pixel (x0, y0) in its low 32 bits, (x0+1, y0) in its high 32 bits; b the row below.
-			rb := (spreadRB(a)*w00 + spreadRB(a>>32)*w01 + spreadRB(b)*w10 + spreadRB(b>>32)*w11 + half) >> 16 & lanes
-			ga := (spreadRB(a>>8)*w00 + spreadRB(a>>40)*w01 + spreadRB(b>>8)*w10 + spreadRB(b>>40)*w11 + half) >> 16 & lanes
-			binary.LittleEndian.PutUint32(d, uint32(rb|rb>>16|ga<<8|ga>>8))
-		}
-	}
-}
-
-// spreadRB puts byte 0 of p in bits 0–7 and byte 2 in bits 32–39.
-func spreadRB(p uint64) uint64 {
-	return p&0xff | (p&0xff0000)<<16
 }

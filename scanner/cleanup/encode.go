@@ -80,21 +80,27 @@ func Encode(img image.Image, dpi int, opts Options) (data []byte, format string,
 	return data, format, err
 }
 
-// encode is Encode on an *image.RGBA or *image.Gray page; it also returns the JPEG quality used.
+// encode is Encode on an *image.RGBA or *image.Gray page, or on a 4:2:0 *image.YCbCr page in
+// colour mode that already went through toneCurves (see Process); it also returns the JPEG
+// quality used.
 func encode(page image.Image, dpi int, o Options) ([]byte, string, int, error) {
 	if dpi <= 0 {
 		dpi = 200
 	}
 	b := page.Bounds()
-	var lut [3][256]uint8
-	for c := range lut {
-		for v := range lut[c] {
-			lut[c][v] = uint8(v)
+	if ycc, ok := page.(*image.YCbCr); ok {
+		if o.Mode != scanner.ModeColor || ycc.SubsampleRatio != image.YCbCrSubsampleRatio420 || b.Min.X%2 != 0 || b.Min.Y%2 != 0 {
+			page = toRGBA(ycc)
+		} else {
+			c := ycc.COffset(b.Min.X, b.Min.Y)
+			pg, err := jpegenc.FromYCbCr(ycc.Y[ycc.YOffset(b.Min.X, b.Min.Y):], ycc.YStride, ycc.Cb[c:], ycc.Cr[c:], ycc.CStride, b.Dx(), b.Dy())
+			if err != nil {
+				return nil, "", 0, fmt.Errorf("%w: JPEG: %v", ErrEncode, err)
+			}
+			return encodeJPEG(pg, b, dpi, o)
 		}
 	}
-	if !o.KeepBackground {
-		lut = whitening(page)
-	}
+	lut := toneCurves(page, o)
 	if o.Mode == scanner.ModeBW {
 		var buf bytes.Buffer
 		if err := png.Encode(&buf, bilevel(page, lut[0])); err != nil {
@@ -115,6 +121,12 @@ func encode(page image.Image, dpi int, o Options) ([]byte, string, int, error) {
 	if err != nil {
 		return nil, "", 0, fmt.Errorf("%w: JPEG: %v", ErrEncode, err)
 	}
+	return encodeJPEG(pg, b, dpi, o)
+}
+
+// encodeJPEG writes the transformed page pg (of bounds b) at the quality that meets the size
+// target, and releases pg.
+func encodeJPEG(pg *jpegenc.Page, b image.Rectangle, dpi int, o Options) ([]byte, string, int, error) {
 	defer pg.Release()
 	area := float64(b.Dx()) * float64(b.Dy()) / float64(dpi*dpi)
 	target := int(float64(o.TargetKB*1024) * area / a4Inch2 * float64(dpi) / 200)
@@ -167,6 +179,21 @@ func sampleBands(h int) ([]int, float64) {
 		picks = append(picks, g+int(seed>>16)%every)
 	}
 	return picks, float64(h) / float64(len(picks)*band)
+}
+
+// toneCurves returns the per-channel levels the encoder applies to page: whitening, or the
+// identity with KeepBackground.
+func toneCurves(page image.Image, o Options) [3][256]uint8 {
+	if !o.KeepBackground {
+		return whitening(page)
+	}
+	var lut [3][256]uint8
+	for c := range lut {
+		for v := range lut[c] {
+			lut[c][v] = uint8(v)
+		}
+	}
+	return lut
 }
 
 // whitening builds per-channel levels that map the paper (and noise a few levels around it) to
@@ -287,6 +314,15 @@ func toYCbCr(m *image.RGBA, lut *[3][256]uint8) *image.YCbCr {
 func releaseYCbCr(m *image.YCbCr) {
 	buf := m.Y[:len(m.Y)+len(m.Cb)+len(m.Cr)] // Y starts the buffer and keeps its capacity
 	planePool.Put(&buf)
+}
+
+// yccOf is the (Y, Cb, Cr) toYCbCr gives a plain area of colour c after the tone curves.
+func yccOf(c color.RGBA, lut *[3][256]uint8) [3]uint8 {
+	r, g, b := lut[0][c.R], lut[1][c.G], lut[2][c.B]
+	sr, sg, sb := 4*int32(r), 4*int32(g), 4*int32(b)
+	return [3]uint8{uint8((luma(r, g, b) + 1<<15) >> 16),
+		clampC((-11056*sr - 21712*sg + 32768*sb + 4*(257<<15)) >> 18),
+		clampC((32768*sr - 27440*sg - 5328*sb + 4*(257<<15)) >> 18)}
 }
 
 func clampC(v int32) uint8 {

@@ -1,4 +1,4 @@
-// Tests that the fast paths (packed rotation, fused colour conversion, block sums) give exactly
+// Tests that the fast paths (fused colour conversion, block sums; the rotation's are in rotate_test.go) give exactly
 // what the straightforward code gives.
 package cleanup
 
@@ -17,27 +17,6 @@ func randomRGBA(w, h int, seed uint64) *image.RGBA {
 		m.Pix[i] = uint8(r.IntN(256))
 	}
 	return m
-}
-
-func TestRotateRGBAMatchesRotateBytes(t *testing.T) {
-	for _, sz := range [][2]int{{2, 2}, {3, 7}, {64, 41}, {301, 177}} {
-		m := randomRGBA(sz[0], sz[1], uint64(sz[0]))
-		sub := m.SubImage(image.Rect(1, 1, sz[0], sz[1])).(*image.RGBA)
-		for _, img := range []*image.RGBA{m, sub} {
-			w, h := img.Rect.Dx(), img.Rect.Dy()
-			for _, deg := range []float64{-5.9, -1.8, 0.13, 2.5, 6} {
-				fill := [4]uint8{250, 240, 230, 255}
-				want := make([]uint8, w*h*4)
-				got := make([]uint8, w*h*4)
-				src := img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y):]
-				rotateBytes(want, w*4, src, img.Stride, w, h, 4, deg, fill[:])
-				rotateRGBA(got, w*4, src, img.Stride, w, h, deg, fill)
-				if !slices.Equal(got, want) {
-					t.Fatalf("%dx%d %.2f°: packed rotation differs", w, h, deg)
-				}
-			}
-		}
-	}
 }
 
 // toYCbCrRef is the two-pass conversion toYCbCr replaced; it m to 4:2:0 YCbCr (the layout the JPEG encoder writes) through the tone curves.
@@ -132,29 +111,6 @@ func TestDownRGBAMatchesPerPixelLuma(t *testing.T) {
 			t.Fatalf("factor %d: block sums differ", f)
 		}
 	}
-}
-
-func BenchmarkRotateA4(b *testing.B) {
-	m := randomRGBA(1654, 2339, 1)
-	out := image.NewRGBA(m.Rect)
-	b.Run("packed", func(b *testing.B) {
-		defer reportCPU(b, cpuTime())
-		for b.Loop() {
-			rotateRGBA(out.Pix, out.Stride, m.Pix, m.Stride, 1654, 2339, 1.8, [4]uint8{255, 255, 255, 255})
-		}
-	})
-	b.Run("bytes", func(b *testing.B) {
-		defer reportCPU(b, cpuTime())
-		for b.Loop() {
-			rotateBytes(out.Pix, out.Stride, m.Pix, m.Stride, 1654, 2339, 4, 1.8, []uint8{255, 255, 255, 255})
-		}
-	})
-	b.Run("down2", func(b *testing.B) {
-		defer reportCPU(b, cpuTime())
-		for b.Loop() {
-			downRGBA(m, 2)
-		}
-	})
 }
 
 // reportCPU adds the CPU time per operation since cpu0 (meaningful on a shared machine).

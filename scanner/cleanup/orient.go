@@ -148,36 +148,46 @@ func upsideDown(p []int, lines [][2]int) bool {
 	return float64(below) > 1.25*float64(above)
 }
 
-// rotateQuarter turns page (an *image.RGBA or *image.Gray) clockwise by 90, 180 or 270 degrees
-// into a new image; other angles return page itself.
+// rotateQuarter turns page (an *image.RGBA, *image.Gray or 4:2:0 *image.YCbCr) clockwise by 90,
+// 180 or 270 degrees into a new image; other angles return page itself. A YCbCr page's planes
+// turn one by one (with an odd side, its colour may shift by up to one pixel).
 func rotateQuarter(page image.Image, deg int) image.Image {
 	deg = ((deg % 360) + 360) % 360
 	if deg == 0 {
 		return page
 	}
-	var src []uint8
-	var stride, bpp int
 	b := page.Bounds()
 	w, h := b.Dx(), b.Dy()
 	ow, oh := h, w
 	if deg == 180 {
 		ow, oh = w, h
 	}
-	var dst []uint8
-	var dstStride int
-	var out image.Image
 	switch m := page.(type) {
 	case *image.RGBA:
-		src, stride, bpp = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 4
 		o := image.NewRGBA(image.Rect(0, 0, ow, oh))
-		dst, dstStride, out = o.Pix, o.Stride, o
+		quarterPlane(o.Pix, o.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 4, deg)
+		return o
 	case *image.Gray:
-		src, stride, bpp = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 1
 		o := image.NewGray(image.Rect(0, 0, ow, oh))
-		dst, dstStride, out = o.Pix, o.Stride, o
-	default:
-		return page
+		quarterPlane(o.Pix, o.Stride, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, 1, deg)
+		return o
+	case *image.YCbCr:
+		if m.SubsampleRatio != image.YCbCrSubsampleRatio420 {
+			return page
+		}
+		o := image.NewYCbCr(image.Rect(0, 0, ow, oh), image.YCbCrSubsampleRatio420)
+		quarterPlane(o.Y, o.YStride, m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride, w, h, 1, deg)
+		c := m.COffset(b.Min.X, b.Min.Y)
+		cw, ch := (w+1)/2, (h+1)/2
+		quarterPlane(o.Cb, o.CStride, m.Cb[c:], m.CStride, cw, ch, 1, deg)
+		quarterPlane(o.Cr, o.CStride, m.Cr[c:], m.CStride, cw, ch, 1, deg)
+		return o
 	}
+	return page
+}
+
+// quarterPlane turns a w×h raster of bpp-byte pixels clockwise by deg (90, 180 or 270) into dst.
+func quarterPlane(dst []uint8, dstStride int, src []uint8, stride, w, h, bpp, deg int) {
 	for y := 0; y < h; y++ {
 		row := src[y*stride : y*stride+w*bpp]
 		for x := 0; x < w; x++ {
@@ -193,5 +203,4 @@ func rotateQuarter(page image.Image, deg int) image.Image {
 			copy(dst[dy*dstStride+dx*bpp:dy*dstStride+dx*bpp+bpp], row[x*bpp:x*bpp+bpp])
 		}
 	}
-	return out
 }

@@ -40,12 +40,13 @@ func runGUI(ctx context.Context, g *cli.Globals, autopilot string) error {
 	unit, _ := d.Unit(ctx)
 	env.PortalURL = unit.PortalURL
 	if d.Training() {
-		portalURL, stop, err := cli.StartTrainingPortal(ctx, d.DB().Dir())
+		tp, err := cli.StartTrainingPortal(ctx, d.DB().Dir())
 		if err != nil {
 			return err
 		}
-		defer stop()
-		env.PortalURL = portalURL
+		defer tp.Stop()
+		portalURL := tp.URL
+		env.PortalURL, env.TSAURL = portalURL, tp.TSAURL
 		citizen := refportal.TrainingCitizens()[0]
 		env.Authorize = func(ctx context.Context) (portal.Token, error) {
 			return portal.TrainingLogin(ctx, portalURL, citizen.ID, citizen.Password)
@@ -55,6 +56,7 @@ func runGUI(ctx context.Context, g *cli.Globals, autopilot string) error {
 			return id, err
 		}
 		if _, pool, err := cli.TrainingIdentity(ctx, d); err == nil {
+			pool.AddCert(tp.TSARoot)
 			env.Roots = pool
 		}
 	} else {

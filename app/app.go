@@ -49,6 +49,9 @@ type Env struct {
 	// Roots are the trust anchors for signing checks and verification; nil: the shipped roots
 	// (training: the training identity's chain is trusted as well).
 	Roots *x509.CertPool
+	// TSAURL is the RFC 3161 timestamp authority every signature carries a timestamp from ("" for
+	// none; training: the reference portal's).
+	TSAURL string
 	// LogFile is shown in Settings ("" when logging goes to the terminal).
 	LogFile string
 	// SwitchToTraining restarts the program in training mode from the first-run screen; nil: the

@@ -254,7 +254,7 @@ func (t *signTab) run(open func(ctx context.Context) (signing.Identity, error)) 
 		ident, err := open(ctx)
 		if err == nil {
 			roots := u.roots(ident)
-			err = u.desk.Sign(ctx, id, ident, dossier.SignOptions{Roots: roots})
+			err = u.desk.Sign(ctx, id, ident, dossier.SignOptions{Roots: roots, TSAURL: u.env.TSAURL})
 			ident.Close()
 			if err == nil {
 				report, err = u.verifyDossier(ctx, id, roots)

@@ -87,11 +87,12 @@ func RunDemo(ctx context.Context, g *Globals, receiptOut string, say func(string
 	}
 	defer d.Close()
 
-	portalURL, stop, err := StartTrainingPortal(ctx, g.dataDir())
+	tp, err := StartTrainingPortal(ctx, g.dataDir())
 	if err != nil {
 		return res, err
 	}
-	defer stop()
+	defer tp.Stop()
+	portalURL := tp.URL
 	res.PortalURL, res.PortalData = portalURL, filepath.Join(g.dataDir(), "refportal")
 	say("reference portal on " + portalURL)
 
@@ -138,11 +139,11 @@ func RunDemo(ctx context.Context, g *Globals, receiptOut string, say func(string
 		return res, err
 	}
 	defer ident.Close()
-	if err := d.Sign(ctx, v.ID, ident, dossier.SignOptions{Roots: pool}); err != nil {
+	if err := d.Sign(ctx, v.ID, ident, dossier.SignOptions{Roots: pool, TSAURL: tp.TSAURL}); err != nil {
 		return res, err
 	}
 	res.TrainingCA = filepath.Join(d.DB().Dir(), "training-identity")
-	say("signed with the training identity " + ident.Label())
+	say("signed with the training identity " + ident.Label() + ", timestamped by " + tp.TSAURL)
 
 	tok, err := portal.TrainingLogin(ctx, portalURL, citizen.ID, citizen.Password)
 	if err != nil {

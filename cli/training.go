@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"sohoa/dossier"
 	"sohoa/portal/refportal"
+	"sohoa/portal/refportal/tsa"
 	"sohoa/signing"
 	"sohoa/signing/pkcs12"
 )
@@ -34,19 +36,32 @@ func VerifyForPortal(roots *x509.CertPool) func(name string, pdf []byte) error {
 	}
 }
 
+// TrainingPortal is the reference portal of training mode, with its timestamp authority.
+type TrainingPortal struct {
+	URL     string            // the portal's base URL (OIDC issuer and submission API)
+	TSAURL  string            // the RFC 3161 timestamp authority every training signature uses
+	TSARoot *x509.Certificate // trust it to see the training timestamps as trusted
+	Stop    func()
+}
+
 // StartTrainingPortal starts the reference portal on a free loopback port with its data under the
-// desk's data folder, and returns its base URL and a stop function.
-func StartTrainingPortal(ctx context.Context, deskData string) (string, func(), error) {
-	srv, err := refportal.New(refportal.Config{Addr: "127.0.0.1:0", DataDir: filepath.Join(deskData, "refportal"), VerifyPDF: VerifyForPortal(nil)})
+// desk's data folder, serving a training timestamp authority at /tsa.
+func StartTrainingPortal(ctx context.Context, deskData string) (*TrainingPortal, error) {
+	authority, err := tsa.Generate("sohoa TRAINING TSA — ĐÀO TẠO", 5*365*24*time.Hour)
 	if err != nil {
-		return "", nil, err
+		return nil, err
+	}
+	srv, err := refportal.New(refportal.Config{Addr: "127.0.0.1:0", DataDir: filepath.Join(deskData, "refportal"),
+		VerifyPDF: VerifyForPortal(nil), TSA: authority})
+	if err != nil {
+		return nil, err
 	}
 	url, err := srv.Start(ctx)
 	if err != nil {
 		srv.Close()
-		return "", nil, err
+		return nil, err
 	}
-	return url, func() { srv.Close() }, nil
+	return &TrainingPortal{URL: url, TSAURL: url + "/tsa", TSARoot: authority.Chain()[0], Stop: func() { srv.Close() }}, nil
 }
 
 // TrainingIdentity opens (creating on first use) the training signing identity of a desk, and a

@@ -167,6 +167,20 @@ func TestDemoEndToEnd(t *testing.T) {
 		if !strings.Contains(sig, "Signature is Valid") || !strings.Contains(sig, "Certificate is Trusted") {
 			t.Errorf("%s: pdfsig says\n%s", f.Name, sig)
 		}
+		// Training signatures carry a timestamp from the reference portal's TSA.
+		var rep struct {
+			Signatures []struct {
+				TimeSource string `json:"time_source"`
+				Timestamp  *struct {
+					Valid     bool   `json:"valid"`
+					Authority string `json:"authority"`
+				} `json:"timestamp"`
+			} `json:"signatures"`
+		}
+		runJSON(t, &rep, bin, "verify", f.Path, "--json")
+		if len(rep.Signatures) != 1 || rep.Signatures[0].Timestamp == nil || !rep.Signatures[0].Timestamp.Valid || rep.Signatures[0].TimeSource != "timestamp" {
+			t.Errorf("%s: timestamp in the report: %+v", f.Name, rep.Signatures)
+		}
 		m := pagesRE.FindStringSubmatch(tool(t, "pdfinfo", f.Path))
 		n, _ := strconv.Atoi(m[1])
 		if n != scanned[f.Component] {

@@ -32,6 +32,8 @@ type Config struct {
 	// nil skips the check.
 	VerifyPDF func(name string, pdf []byte) error
 	Logger    *slog.Logger // nil discards logs
+	// TSA, when set, is served at /tsa: the RFC 3161 timestamp authority of training mode (see tsa/).
+	TSA http.Handler
 
 	Citizens      []Citizen     // accounts; TrainingCitizens() when nil
 	TokenLifetime time.Duration // access-token lifetime; 1 hour when zero
@@ -160,6 +162,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /trainer", loopbackOnly(s.trainerPage))
 	mux.Handle("POST /trainer/status", loopbackOnly(s.trainerAction))
 	mux.Handle("POST /trainer/pay", loopbackOnly(s.trainerAction))
+	if s.cfg.TSA != nil {
+		mux.Handle("POST /tsa", s.cfg.TSA)
+	}
 	mux.Handle("GET /pay/{ref}", http.HandlerFunc(s.payPage))
 	mux.Handle("POST /pay/{ref}", http.HandlerFunc(s.payPage))
 	mux.Handle("/", s.provider)

@@ -406,18 +406,11 @@ func submitCmd(g *Globals) *cobra.Command {
 		Use:   "submit",
 		Short: "authorize with the citizen's portal account and queue the dossier for upload",
 		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-			if portalURL == "" {
-				u, err := d.Unit(ctx)
-				if err != nil {
-					return err
-				}
-				portalURL = u.PortalURL
-			}
-			if portalURL == "" {
-				return errors.New("no portal address: give --portal URL or set it in the unit profile")
+			portalURL, err := portalOf(ctx, d, portalURL)
+			if err != nil {
+				return err
 			}
 			var tok portal.Token
-			var err error
 			if user != "" {
 				tok, err = portal.TrainingLogin(ctx, portalURL, user, os.Getenv(pass))
 			} else {
@@ -491,12 +484,9 @@ func queueCmd(g *Globals) *cobra.Command {
 	run := &cobra.Command{
 		Use: "run", Short: "upload everything that is due, then stop",
 		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-			if portalURL == "" {
-				u, err := d.Unit(ctx)
-				if err != nil {
-					return err
-				}
-				portalURL = u.PortalURL
+			portalURL, err := portalOf(ctx, d, portalURL)
+			if err != nil {
+				return err
 			}
 			u := &dossier.Uploader{Desk: d, Client: portal.NewClient(portalURL)}
 			if err := u.Drain(ctx); err != nil {

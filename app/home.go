@@ -38,7 +38,7 @@ func (f Figures) values() []int {
 }
 
 // homeRates are the rates the home screen colours, from the directive's index.
-var homeRates = []string{bands.Online, bands.Digitization, bands.VNeID}
+var homeRates = []string{bands.Online, bands.Digitization, bands.VNeID, bands.Payment}
 
 // computeFigures reads the desk's figures from the local database (the same figures the reports use).
 func computeFigures(ctx context.Context, d *dossier.Desk, from, to time.Time) (Figures, figures.Counts, error) {

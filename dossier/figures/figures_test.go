@@ -12,6 +12,7 @@ import (
 
 	"sohoa/assets/bands"
 	ft "sohoa/dossier/figures/figurestest"
+	"sohoa/storage"
 )
 
 var (
@@ -360,4 +361,37 @@ func rowByKey(rows []Row, k string) Row {
 		}
 	}
 	return Row{}
+}
+
+// TestPaymentRate: the online-payment rate is paid / asked for, over the period's dossiers with a fee.
+func TestPaymentRate(t *testing.T) {
+	ctx := context.Background()
+	db := openHistory(t)
+	now := time.Now()
+	for _, p := range []storage.Payment{
+		{DossierID: "D01", Amount: 8000, Reference: "TT-1", Paid: true, PaidAt: now, RequestedAt: now},
+		{DossierID: "D02", Amount: 50000, Reference: "TT-2", Paid: true, PaidAt: now, RequestedAt: now},
+		{DossierID: "D03", Amount: 10000, Reference: "TT-3", RequestedAt: now},
+		{DossierID: "D11", Amount: 0, Reference: "TT-4", RequestedAt: now},                             // free: not counted
+		{DossierID: "T01", Amount: 8000, Reference: "TT-5", Paid: true, PaidAt: now, RequestedAt: now}, // another period
+	} {
+		if err := db.SavePayment(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	from, to := Week(2026, 49)
+	f, err := Compute(ctx, db, from, to, Options{Now: reportNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Total.PaymentsRequested != 3 || f.Total.PaidOnline != 2 {
+		t.Fatalf("payments %d requested, %d paid; want 3 and 2", f.Total.PaymentsRequested, f.Total.PaidOnline)
+	}
+	b, err := bands.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := f.Total.Rate(bands.Payment); math.Abs(v-200.0/3) > 1e-9 || b.Band(bands.Payment, v) == bands.None {
+		t.Errorf("payment rate %v, band %q", v, b.Band(bands.Payment, v))
+	}
 }

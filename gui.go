@@ -55,7 +55,8 @@ func runGUI(ctx context.Context, g *cli.Globals, autopilot string) error {
 			id, _, err := cli.TrainingIdentity(ctx, d)
 			return id, err
 		}
-		if _, pool, err := cli.TrainingIdentity(ctx, d); err == nil {
+		if id, pool, err := cli.TrainingIdentity(ctx, d); err == nil {
+			id.Close()
 			pool.AddCert(tp.TSARoot)
 			env.Roots = pool
 		}

@@ -150,24 +150,33 @@ func downGray(m *image.Gray, f int) *image.Gray {
 		}
 		return out
 	}
-	acc := make([]uint32, ow)
+	// Sum each block's f rows column by column (a plain loop over whole rows), then the f
+	// columns of each block.
+	col := make([]uint32, ow*f)
 	div := uint32(f * f)
 	for oy := 0; oy < oh; oy++ {
-		clear(acc)
+		clear(col)
 		for k := 0; k < f; k++ {
 			off := m.PixOffset(b.Min.X, b.Min.Y+oy*f+k)
-			row := m.Pix[off : off+ow*f]
-			for ox := range acc {
-				var sum uint32
-				for _, v := range row[ox*f : (ox+1)*f] {
-					sum += uint32(v)
-				}
-				acc[ox] += sum
+			row := m.Pix[off : off+len(col)]
+			for x, v := range row {
+				col[x] += uint32(v)
 			}
 		}
 		d := out.Pix[oy*out.Stride : oy*out.Stride+ow]
-		for ox, v := range acc {
-			d[ox] = uint8((v + div/2) / div)
+		if f == 3 {
+			for ox := range d {
+				c := col[3*ox : 3*ox+3 : 3*ox+3]
+				d[ox] = uint8((c[0] + c[1] + c[2] + div/2) / div)
+			}
+			continue
+		}
+		for ox := range d {
+			var sum uint32
+			for _, v := range col[ox*f : (ox+1)*f] {
+				sum += v
+			}
+			d[ox] = uint8((sum + div/2) / div)
 		}
 	}
 	return out

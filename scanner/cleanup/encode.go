@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"sync"
 
 	"sohoa/scanner"
@@ -114,6 +115,13 @@ func encode(page image.Image, dpi int, o Options) ([]byte, string, int, error) {
 		ycc := toYCbCr(rgba, &lut)
 		pg, err = jpegenc.FromYCbCr(ycc.Y, ycc.YStride, ycc.Cb, ycc.Cr, ycc.CStride, b.Dx(), b.Dy())
 		releaseYCbCr(ycc)
+	} else if g, ok := page.(*image.Gray); ok {
+		// The encoder applies the levels as it reads the blocks: no copy of the page.
+		var levels *[256]uint8
+		if lut[0] != identityLUT() {
+			levels = &lut[0]
+		}
+		pg, err = jpegenc.FromGrayLevels(g.Pix[g.PixOffset(b.Min.X, b.Min.Y):], g.Stride, b.Dx(), b.Dy(), levels)
 	} else {
 		g := toGray(page, &lut[0])
 		pg, err = jpegenc.FromGray(g.Pix, g.Stride, b.Dx(), b.Dy())
@@ -134,9 +142,13 @@ func encodeJPEG(pg *jpegenc.Page, b image.Rectangle, dpi int, o Options) ([]byte
 	return pg.Append(make([]byte, 0, target+target/4), q, nil), FormatJPEG, q, nil
 }
 
-// chooseQuality finds the highest quality in [lo, hi] whose estimated size is within target:
-// a binary search encoding one band of 16 rows in 8 (from the DCT computed once) and scaling
-// the size up.
+// chooseQuality finds the highest quality in [lo, hi] whose estimated size is within target
+// (lo when none is): the size of one band of 16 rows in 8 is encoded (from the DCT computed
+// once) and scaled up. Sizes fall as the quality falls, so the answer is bracketed between a
+// quality known to fit (or lo) and one known not to; each probe is guessed from the last two sizes
+// seen (size goes about as a power of the quantiser scale), which usually takes three or four
+// probes where a bisection of [60, 90] takes six; after four guesses it bisects, to bound the
+// worst case.
 func chooseQuality(pg *jpegenc.Page, h, target, lo, hi int) int {
 	bands, scale := sampleBands(h)
 	var buf []byte
@@ -148,18 +160,67 @@ func chooseQuality(pg *jpegenc.Page, h, target, lo, hi int) int {
 		const header = 620 // markers and tables, paid once per file
 		return int(float64(len(buf)-header)*scale) + header
 	}
-	if size(hi) <= target {
+	return searchQuality(size, target, lo, hi)
+}
+
+// searchQuality is chooseQuality's search, given the size at each quality.
+func searchQuality(size func(q int) int, target, lo, hi int) int {
+	bad, s := hi, size(hi)
+	if s <= target {
 		return hi
 	}
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if size(mid) <= target {
-			lo = mid
-		} else {
-			hi = mid - 1
+	last, prev := probe{hi, s}, probe{}
+	for step := 0; bad-lo > 1; step++ {
+		q := (lo + bad) / 2 // bisection once guesses have had their chance
+		if step < 4 {
+			q = guessQuality(last, prev, target)
 		}
+		q = min(max(q, lo+1), bad-1)
+		s := size(q)
+		if s <= target {
+			lo = q
+		} else {
+			bad = q
+		}
+		last, prev = probe{q, s}, last
 	}
 	return lo
+}
+
+// probe is a quality and the size it gives (size 0: no probe).
+type probe struct{ q, size int }
+
+// guessQuality guesses the highest quality whose size is within target from the last two
+// probes: log size is taken as linear in the log of the quantiser scale, through both when they
+// differ and slope the right way, else with the slope of a typical text page (-0.35).
+func guessQuality(last, prev probe, target int) int {
+	ls := math.Log(quantScale(last.q))
+	slope := -0.35
+	if prev.size > 0 && prev.q != last.q {
+		d := (math.Log(float64(last.size)) - math.Log(float64(prev.size))) / (ls - math.Log(quantScale(prev.q)))
+		if d < -0.05 {
+			slope = d
+		}
+	}
+	want := math.Exp(ls + (math.Log(float64(target))-math.Log(float64(last.size)))/slope)
+	if math.IsNaN(want) || math.IsInf(want, 0) || want <= 0 {
+		return last.q
+	}
+	// The highest quality whose scale is at least want: scale = 200 - 2q from quality 50 up,
+	// 5000/q below.
+	if want > 100 {
+		return int(math.Floor(5000 / want))
+	}
+	return int(math.Floor((200 - want) / 2))
+}
+
+// quantScale is the factor (in per cent) image/jpeg applies to its quantisation tables at
+// quality q.
+func quantScale(q int) float64 {
+	if q < 50 {
+		return 5000 / float64(q)
+	}
+	return float64(max(200-2*q, 1)) // quality 100: every table entry is 1
 }
 
 // sampleBands picks one in 8 bands of 16 rows (JPEG MCU rows) of a page h rows high, and returns

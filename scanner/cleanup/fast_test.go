@@ -6,6 +6,7 @@ import (
 	"image"
 	"math/rand/v2"
 	"slices"
+	"sohoa/scanner/cleanup/internal/jpegenc"
 	"testing"
 	"time"
 )
@@ -116,4 +117,139 @@ func TestDownRGBAMatchesPerPixelLuma(t *testing.T) {
 // reportCPU adds the CPU time per operation since cpu0 (meaningful on a shared machine).
 func reportCPU(b *testing.B, cpu0 time.Duration) {
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
+
+// downGrayRef is the per-block version downGray replaced: it averages f×f blocks of m; partial
+// blocks at the right and bottom are dropped.
+func downGrayRef(m *image.Gray, f int) *image.Gray {
+	b := m.Rect
+	ow, oh := b.Dx()/f, b.Dy()/f
+	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			var sum uint32
+			for y := 0; y < f; y++ {
+				for x := 0; x < f; x++ {
+					sum += uint32(m.GrayAt(b.Min.X+ox*f+x, b.Min.Y+oy*f+y).Y)
+				}
+			}
+			out.Pix[oy*out.Stride+ox] = uint8((sum + uint32(f*f)/2) / uint32(f*f))
+		}
+	}
+	return out
+}
+
+func TestDownGrayMatchesPerBlock(t *testing.T) {
+	c := randomRGBA(301, 203, 11)
+	m := &image.Gray{Pix: c.Pix, Stride: c.Stride, Rect: image.Rect(0, 0, 4*301, 203)}
+	sub := m.SubImage(image.Rect(7, 3, 4*301-2, 203)).(*image.Gray)
+	for f := 1; f <= 6; f++ {
+		if got, want := downGray(sub, f), downGrayRef(sub, f); !slices.Equal(got.Pix, want.Pix) || got.Rect != want.Rect {
+			t.Fatalf("factor %d: block sums differ", f)
+		}
+	}
+}
+
+// chooseQualityRef is the bisection chooseQuality replaced: the highest quality in [lo, hi] whose
+// estimated size is within target, lo when none is; it also counts the sizes it encoded.
+func chooseQualityRef(size func(int) int, target, lo, hi int) (q, probes int) {
+	fits := func(q int) bool { probes++; return size(q) <= target }
+	if fits(hi) {
+		return hi, probes
+	}
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if fits(mid) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo, probes
+}
+
+// The guided quality search finds what bisection finds, for targets across the whole range,
+// on a colour and a grey page, and for other quality ranges.
+func TestChooseQualityMatchesBisection(t *testing.T) {
+	colour := makePage(t, benchCases[0].spec)
+	grey := toGrayForTest(makePage(t, pageSpec{DPI: 150, Paras: 3, Table: true, Noise: 6, Seed: 5}))
+	lut := whitening(colour)
+	ycc := toYCbCr(colour, &lut)
+	pc, err := jpegenc.FromYCbCr(ycc.Y, ycc.YStride, ycc.Cb, ycc.Cr, ycc.CStride, colour.Rect.Dx(), colour.Rect.Dy())
+	releaseYCbCr(ycc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Release()
+	pg, err := jpegenc.FromGray(grey.Pix, grey.Stride, grey.Rect.Dx(), grey.Rect.Dy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Release()
+	for _, c := range []struct {
+		name string
+		p    *jpegenc.Page
+		h    int
+	}{{"colour", pc, colour.Rect.Dy()}, {"grey", pg, grey.Rect.Dy()}} {
+		bands, scale := sampleBands(c.h)
+		sizes := map[int]int{}
+		size := func(q int) int {
+			if s, ok := sizes[q]; ok {
+				return s
+			}
+			n := len(c.p.Append(nil, q, bands))
+			if bands != nil {
+				n = int(float64(n-620)*scale) + 620
+			}
+			sizes[q] = n
+			return n
+		}
+		for _, r := range [][2]int{{60, 90}, {1, 100}, {70, 71}, {85, 85}} {
+			first, last := size(r[0])*9/10, size(r[1])*11/10
+			for target := first; target <= last; target += max(1, (last-first)/17) {
+				want, _ := chooseQualityRef(size, target, r[0], r[1])
+				if got := chooseQuality(c.p, c.h, target, r[0], r[1]); got != want {
+					t.Fatalf("%s [%d, %d] target %d: quality %d, bisection %d", c.name, r[0], r[1], target, got, want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkChooseQuality times the quality search on the A4 200 dpi colour benchmark page at the
+// default target, the guided search (guided) against the bisection it replaced (bisection).
+func BenchmarkChooseQuality(b *testing.B) {
+	page := makePage(b, benchCases[0].spec)
+	lut := whitening(page)
+	ycc := toYCbCr(page, &lut)
+	pg, err := jpegenc.FromYCbCr(ycc.Y, ycc.YStride, ycc.Cb, ycc.Cr, ycc.CStride, page.Rect.Dx(), page.Rect.Dy())
+	releaseYCbCr(ycc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pg.Release()
+	h := page.Rect.Dy()
+	target := int(float64(DefaultTargetKB*1024) * float64(page.Rect.Dx()*h) / (200 * 200) / a4Inch2)
+	bands, scale := sampleBands(h)
+	var buf []byte
+	probes := 0
+	size := func(q int) int {
+		probes++
+		buf = pg.Append(buf[:0], q, bands)
+		return int(float64(len(buf)-620)*scale) + 620
+	}
+	b.Run("guided", func(b *testing.B) {
+		probes = 0
+		for b.Loop() {
+			searchQuality(size, target, DefaultMinQuality, DefaultMaxQuality)
+		}
+		b.ReportMetric(float64(probes)/float64(b.N), "probes/op")
+	})
+	b.Run("bisection", func(b *testing.B) {
+		probes = 0
+		for b.Loop() {
+			chooseQualityRef(size, target, DefaultMinQuality, DefaultMaxQuality)
+		}
+		b.ReportMetric(float64(probes)/float64(b.N), "probes/op")
+	})
 }

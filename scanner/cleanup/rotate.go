@@ -172,6 +172,7 @@ func rotatePlane(dst []uint8, dstStride int, src []uint8, srcStride int, r rotat
 	for i := range fills {
 		fills[i] = fill
 	}
+	fill8 := uint64(fill) * 0x0101010101010101
 	for y := out.Min.Y; y < out.Max.Y; y++ {
 		u, v, lo, hi := r.row(y, out.Min.X, out.Max.X)
 		d := dst[(y-out.Min.Y)*dstStride : (y-out.Min.Y)*dstStride+out.Dx()]
@@ -186,7 +187,14 @@ func rotatePlane(dst []uint8, dstStride int, src []uint8, srcStride int, r rotat
 			ue, ve := u+int64(n-1)*r.du, v+int64(n-1)*r.dv
 			run := d[x-out.Min.X : x-out.Min.X+n]
 			if flat.all(int(min(v, ve)>>32), int(max(v, ve)>>32)+1, int(min(u, ue)>>32), int(max(u, ue)>>32)+1) {
-				copy(run, fills[:n])
+				if n == flatBlock {
+					// Four word stores: a copy of 32 bytes costs a call to memmove.
+					for k := 0; k < flatBlock; k += 8 {
+						binary.LittleEndian.PutUint64(run[k:k+8], fill8)
+					}
+				} else {
+					copy(run, fills[:n])
+				}
 			} else {
 				rowGray(run, src, srcStride, u, v, r.du, r.dv)
 			}
@@ -240,6 +248,18 @@ func newFlatMap(pix []uint8, stride, w, h int, v uint8) flatMap {
 
 // all reports whether the samples [x0, x1] of rows [y0, y1] are all flat.
 func (f flatMap) all(y0, y1, x0, x1 int) bool {
+	c0, c1 := x0/flatChunk, x1/flatChunk
+	if c0/64 == c1/64 {
+		// The chunks lie in one word of each row: test them with one mask.
+		w := c0 / 64
+		mask := (uint64(2)<<(c1%64) - 1) &^ (uint64(1)<<(c0%64) - 1)
+		for y := y0; y <= y1; y++ {
+			if f.bits[y*f.words+w]&mask != mask {
+				return false
+			}
+		}
+		return true
+	}
 	for y := y0; y <= y1; y++ {
 		bits := f.bits[y*f.words : (y+1)*f.words]
 		for c := x0 / flatChunk; c <= x1/flatChunk; c++ {

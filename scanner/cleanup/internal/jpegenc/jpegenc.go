@@ -61,6 +61,35 @@ func init() {
 	}
 }
 
+// loadLevels is load mapping every sample through the levels lut.
+func loadLevels(b *block, pix []uint8, stride, pw, ph, x0, y0 int, lut *[256]uint8) (flat bool) {
+	and, or := uint8(0xff), uint8(0)
+	if x0+8 <= pw && y0+8 <= ph {
+		for j := 0; j < 8; j++ {
+			row := pix[(y0+j)*stride+x0 : (y0+j)*stride+x0+8]
+			d := b[8*j : 8*j+8]
+			for i, v := range row {
+				v = lut[v]
+				d[i] = int32(v)
+				and &= v
+				or |= v
+			}
+		}
+		return and == or
+	}
+	for j := 0; j < 8; j++ {
+		sy := min(y0+j, ph-1)
+		row := pix[sy*stride:]
+		for i := 0; i < 8; i++ {
+			v := lut[row[min(x0+i, pw-1)]]
+			b[8*j+i] = int32(v)
+			and &= v
+			or |= v
+		}
+	}
+	return and == or
+}
+
 // load copies the 8×8 block at (x0, y0) of a plane of pw×ph samples into b, repeating the last
 // column and row beyond the edge (as image/jpeg does), and reports whether all samples are equal.
 func load(b *block, pix []uint8, stride, pw, ph, x0, y0 int) (flat bool) {
@@ -90,10 +119,17 @@ func load(b *block, pix []uint8, stride, pw, ph, x0, y0 int) (flat bool) {
 	return and == or
 }
 
-// transform stores the DCT of the block at (x0, y0) of a plane as block k of p.
-func (p *Page) transform(k int, b *block, pix []uint8, stride, pw, ph, x0, y0 int) {
+// transform stores the DCT of the block at (x0, y0) of a plane as block k of p, the samples
+// mapped through lut unless it is nil.
+func (p *Page) transform(k int, b *block, pix []uint8, stride, pw, ph, x0, y0 int, lut *[256]uint8) {
 	c := p.coef[k*blockSize : (k+1)*blockSize : (k+1)*blockSize]
-	if load(b, pix, stride, pw, ph, x0, y0) {
+	var flat bool
+	if lut != nil {
+		flat = loadLevels(b, pix, stride, pw, ph, x0, y0, lut)
+	} else {
+		flat = load(b, pix, stride, pw, ph, x0, y0)
+	}
+	if flat {
 		clear(c)
 		c[0] = constDC[b[0]]
 		p.last[k] = 1
@@ -126,11 +162,11 @@ func FromYCbCr(y []uint8, yStride int, cb, cr []uint8, cStride, w, h int) (*Page
 	for my := 0; my < mh; my++ {
 		for mx := 0; mx < mw; mx++ {
 			for i := 0; i < 4; i++ {
-				p.transform(k, &b, y, yStride, w, h, mx*16+(i&1)*8, my*16+(i&2)*4)
+				p.transform(k, &b, y, yStride, w, h, mx*16+(i&1)*8, my*16+(i&2)*4, nil)
 				k++
 			}
-			p.transform(k, &b, cb, cStride, cw, ch, mx*8, my*8)
-			p.transform(k+1, &b, cr, cStride, cw, ch, mx*8, my*8)
+			p.transform(k, &b, cb, cStride, cw, ch, mx*8, my*8, nil)
+			p.transform(k+1, &b, cr, cStride, cw, ch, mx*8, my*8, nil)
 			k += 2
 		}
 	}
@@ -139,6 +175,12 @@ func FromYCbCr(y []uint8, yStride int, cb, cr []uint8, cStride, w, h int) (*Page
 
 // FromGray transforms a w×h grey page.
 func FromGray(pix []uint8, stride, w, h int) (*Page, error) {
+	return FromGrayLevels(pix, stride, w, h, nil)
+}
+
+// FromGrayLevels transforms a w×h grey page whose samples are first mapped through the levels
+// lut (nil: as they are), as FromGray would transform the mapped copy, without making it.
+func FromGrayLevels(pix []uint8, stride, w, h int, lut *[256]uint8) (*Page, error) {
 	if w >= 1<<16 || h >= 1<<16 {
 		return nil, ErrTooLarge
 	}
@@ -149,7 +191,7 @@ func FromGray(pix []uint8, stride, w, h int) (*Page, error) {
 	k := 0
 	for by := 0; by < bh; by++ {
 		for bx := 0; bx < bw; bx++ {
-			p.transform(k, &b, pix, stride, w, h, bx*8, by*8)
+			p.transform(k, &b, pix, stride, w, h, bx*8, by*8, lut)
 			k++
 		}
 	}

@@ -137,3 +137,38 @@ func BenchmarkA4(b *testing.B) {
 		}
 	})
 }
+
+// FromGrayLevels gives exactly what FromGray gives on the copy mapped through the levels, on
+// whole blocks, partial edge blocks and a sub-rectangle with a wider stride.
+func TestGrayLevelsIsTheMappedCopy(t *testing.T) {
+	var lut [256]uint8
+	for v := range lut {
+		lut[v] = uint8(min(255, v*255/230)) // paper whitening
+	}
+	for _, sz := range [][2]int{{1, 1}, {9, 7}, {64, 48}, {203, 77}} {
+		w, h := sz[0], sz[1]
+		src := testYCbCr(w+5, h+3, uint64(w))
+		pix, stride := src.Y[3*src.YStride+5:], src.YStride // the sub-rectangle at (5, 3)
+		mapped := make([]uint8, w*h)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				mapped[y*w+x] = lut[pix[y*stride+x]]
+			}
+		}
+		want, err := FromGray(mapped, w, w, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := FromGrayLevels(pix, stride, w, h, &lut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []int{30, 75, 90} {
+			if a, b := got.Append(nil, q, nil), want.Append(nil, q, nil); !bytes.Equal(a, b) {
+				t.Fatalf("%dx%d q%d: %d bytes, mapped copy %d", w, h, q, len(a), len(b))
+			}
+		}
+		got.Release()
+		want.Release()
+	}
+}

@@ -84,6 +84,10 @@ func (e *RejectedError) Error() string {
 
 func (e *RejectedError) Unwrap() error { return e.Err }
 
+// AddressIdle is how long a folder opened by its address ("folder:PATH") waits, after at least one
+// page came, for more files before the scan ends.
+var AddressIdle = 10 * time.Second
+
 // Options configures a hot folder. The zero value polls every second.
 type Options struct {
 	// Interval is the time between polls (0: DefaultInterval). A file must be unchanged over one
@@ -121,8 +125,10 @@ type Device struct {
 func init() {
 	scanner.Register(scanner.Backend{
 		Scheme: "folder",
+		// Opened by address (the CLI, the window), a batch ends once a page came and the folder has
+		// been quiet for AddressIdle; the officer can also stop it earlier.
 		Open: func(rest string) (scanner.Device, error) {
-			return New(rest, Options{})
+			return New(rest, Options{Idle: AddressIdle})
 		},
 	})
 }

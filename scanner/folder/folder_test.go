@@ -602,3 +602,29 @@ func TestTornJournal(t *testing.T) {
 	}
 	assertClean(t, dir)
 }
+
+// TestAddressScanEndsWhenQuiet: a folder opened by its address (as `sohoa scan --device folder:PATH`
+// does) ends the batch by itself once pages came and the folder stayed quiet.
+func TestAddressScanEndsWhenQuiet(t *testing.T) {
+	old := AddressIdle
+	AddressIdle = 1500 * time.Millisecond
+	defer func() { AddressIdle = old }()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a.png"), pngOf(t, 1), time.Time{})
+	dev, err := scanner.Open("folder:" + dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pages := 0
+	start := time.Now()
+	err = dev.Scan(ctx, scanner.Settings{}, scanner.Handler{OnPage: func(scanner.Page) error { pages++; return nil }})
+	if err != nil || pages != 1 {
+		t.Fatalf("scan: %d pages, %v", pages, err)
+	}
+	if time.Since(start) > 20*time.Second {
+		t.Errorf("the batch did not end on its own (took %v)", time.Since(start))
+	}
+}

@@ -27,15 +27,16 @@ import (
 	"sohoa/storage"
 )
 
-func withDesk(g *Globals, f func(ctx context.Context, d *dossier.Desk) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, _ []string) error {
+// withDesk runs a command with the desk of the data folder open, closing it afterwards.
+func withDesk(g *Globals, f func(ctx context.Context, d *dossier.Desk, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
 		d, err := g.OpenDesk(ctx)
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		return f(ctx, d)
+		return f(ctx, d, args)
 	}
 }
 
@@ -91,7 +92,7 @@ func dossierCmd(g *Globals) *cobra.Command {
 	newc := &cobra.Command{
 		Use:   "new",
 		Short: "open a dossier for a procedure and an applicant (from the CCCD QR code or typed)",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			var a applicant.Applicant
 			var err error
 			if qr != "" {
@@ -111,11 +112,7 @@ func dossierCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if g.JSON {
-				return g.printJSON(v)
-			}
-			g.printf("%s\n", v.ID)
-			return nil
+			return g.emit(v, "%s\n", v.ID)
 		}),
 	}
 	f := newc.Flags()
@@ -132,34 +129,32 @@ func dossierCmd(g *Globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "show a dossier: components, pages, files with hashes, state",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				v, err := d.Dossier(ctx, args[0])
-				if err != nil {
-					return err
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+			v, err := d.Dossier(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return g.printJSON(v)
+			}
+			g.printf("%s  %s  %s\n%s — %s (%s)\n", v.ID, v.State, v.ProcedureCode, v.Record.ProcedureName, v.Record.Applicant.Name, v.Record.Applicant.ID)
+			for _, c := range v.Components {
+				g.printf("  %s %s: %d page(s), confirmed=%v\n", c.Code, c.Name, len(c.Pages), c.Confirmed)
+				for _, f := range c.Files {
+					g.printf("    %s [%s] %d bytes sha256=%s\n", f.Name, f.Role, f.Size, f.Blob)
 				}
-				if g.JSON {
-					return g.printJSON(v)
-				}
-				g.printf("%s  %s  %s\n%s — %s (%s)\n", v.ID, v.State, v.ProcedureCode, v.Record.ProcedureName, v.Record.Applicant.Name, v.Record.Applicant.ID)
-				for _, c := range v.Components {
-					g.printf("  %s %s: %d page(s), confirmed=%v\n", c.Code, c.Name, len(c.Pages), c.Confirmed)
-					for _, f := range c.Files {
-						g.printf("    %s [%s] %d bytes sha256=%s\n", f.Name, f.Role, f.Size, f.Blob)
-					}
-				}
-				if v.PortalCode != "" {
-					g.printf("portal code: %s\n", v.PortalCode)
-				}
-				return nil
-			})(cmd, args)
-		},
+			}
+			if v.PortalCode != "" {
+				g.printf("portal code: %s\n", v.PortalCode)
+			}
+			return nil
+		}),
 	}
 	var state string
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "list dossiers, newest first",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			l, err := d.List(ctx, storage.DossierFilter{State: state})
 			if err != nil {
 				return err
@@ -180,25 +175,19 @@ func dossierCmd(g *Globals) *cobra.Command {
 		Use:   "export ID",
 		Short: "write the dossier package (manifest + signed PDFs + SHA256SUMS) as a zip for a manual upload",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				if out == "" {
-					out = args[0] + ".zip"
-				}
-				var buf bytes.Buffer
-				if err := d.Export(ctx, args[0], &buf); err != nil {
-					return err
-				}
-				if err := atomicfile.Write(out, buf.Bytes(), 0o644); err != nil {
-					return err
-				}
-				if g.JSON {
-					return g.printJSON(map[string]any{"dossier": args[0], "file": out, "bytes": buf.Len()})
-				}
-				g.printf("%s\n", out)
-				return nil
-			})(cmd, args)
-		},
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+			if out == "" {
+				out = args[0] + ".zip"
+			}
+			var buf bytes.Buffer
+			if err := d.Export(ctx, args[0], &buf); err != nil {
+				return err
+			}
+			if err := atomicfile.Write(out, buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+			return g.emit(map[string]any{"dossier": args[0], "file": out, "bytes": buf.Len()}, "%s\n", out)
+		}),
 	}
 	export.Flags().StringVarP(&out, "output", "o", "", "zip file (default <code>.zip)")
 	c.AddCommand(newc, show, list, export)
@@ -211,7 +200,7 @@ func scanCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "scan",
 		Short: "scan pages into a dossier component",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			if device == "" {
 				device = "virtual:"
 			}
@@ -248,18 +237,12 @@ func importCmd(g *Globals) *cobra.Command {
 		Use:   "import FILE...",
 		Short: "import the citizen's own files (PDF, JPEG, PNG, TIFF) into a component",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				if err := d.Import(ctx, id, comp, args...); err != nil {
-					return err
-				}
-				if g.JSON {
-					return g.printJSON(map[string]any{"dossier": id, "component": comp, "files": args})
-				}
-				g.printf("%d file(s) imported into %s/%s\n", len(args), id, comp)
-				return nil
-			})(cmd, args)
-		},
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+			if err := d.Import(ctx, id, comp, args...); err != nil {
+				return err
+			}
+			return g.emit(map[string]any{"dossier": id, "component": comp, "files": args}, "%d file(s) imported into %s/%s\n", len(args), id, comp)
+		}),
 	}
 	c.Flags().StringVar(&id, "dossier", "", "dossier code")
 	c.Flags().StringVar(&comp, "component", "", "component code")
@@ -274,7 +257,7 @@ func signCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "sign",
 		Short: "check the certificate, then sign every component of a dossier",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			var ident signing.Identity
 			var pool *x509.CertPool
 			var err error
@@ -323,11 +306,7 @@ func signCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if g.JSON {
-				return g.printJSON(v)
-			}
-			g.printf("%s signed by %s\n", id, v.Record.Signer)
-			return nil
+			return g.emit(v, "%s signed by %s\n", id, v.Record.Signer)
 		}),
 	}
 	f := c.Flags()
@@ -405,7 +384,7 @@ func submitCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "submit",
 		Short: "authorize with the citizen's portal account and queue the dossier for upload",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			portalURL, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
@@ -434,11 +413,7 @@ func submitCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if g.JSON {
-				return g.printJSON(map[string]any{"dossier": id, "state": v.State, "idempotency_key": it.IdemKey, "portal_code": v.PortalCode, "last_error": v.LastError})
-			}
-			g.printf("%s %s %s\n", id, v.State, v.PortalCode)
-			return nil
+			return g.emit(map[string]any{"dossier": id, "state": v.State, "idempotency_key": it.IdemKey, "portal_code": v.PortalCode, "last_error": v.LastError}, "%s %s %s\n", id, v.State, v.PortalCode)
 		}),
 	}
 	f := c.Flags()
@@ -465,7 +440,7 @@ func queueCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{Use: "queue", Short: "the outbox: list, run, retry"}
 	list := &cobra.Command{
 		Use: "list", Short: "list the outbox",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			items, err := d.DB().Outbox(ctx)
 			if err != nil {
 				return err
@@ -480,44 +455,17 @@ func queueCmd(g *Globals) *cobra.Command {
 			return tw.Flush()
 		}),
 	}
-	var portalURL string
-	run := &cobra.Command{
-		Use: "run", Short: "upload everything that is due, then stop",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-			portalURL, err := portalOf(ctx, d, portalURL)
-			if err != nil {
-				return err
-			}
-			u := &dossier.Uploader{Desk: d, Client: portal.NewClient(portalURL)}
-			if err := u.Drain(ctx); err != nil {
-				return err
-			}
-			st, err := d.DB().OutboxStats(ctx)
-			if err != nil {
-				return err
-			}
-			if g.JSON {
-				return g.printJSON(st)
-			}
-			g.printf("pending %d, claimed %d, done %d, failed %d\n", st.Pending, st.Claimed, st.Done, st.Failed)
-			return nil
-		}),
-	}
-	run.Flags().StringVar(&portalURL, "portal", "", "portal base URL (default: the unit profile's)")
+	// `queue run` is `upload` under the queue: one implementation of draining the outbox.
+	run := uploadCmd(g)
+	run.Use, run.Short = "run", "upload everything that is due, then stop (the same as `sohoa upload`)"
 	retry := &cobra.Command{
 		Use: "retry ID", Short: "put a failed dossier back in the queue", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				if err := d.Retry(ctx, args[0]); err != nil {
-					return err
-				}
-				if g.JSON {
-					return g.printJSON(map[string]any{"dossier": args[0], "state": dossier.Queued})
-				}
-				g.printf("%s %s\n", args[0], dossier.Queued)
-				return nil
-			})(cmd, args)
-		},
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+			if err := d.Retry(ctx, args[0]); err != nil {
+				return err
+			}
+			return g.emit(map[string]any{"dossier": args[0], "state": dossier.Queued}, "%s %s\n", args[0], dossier.Queued)
+		}),
 	}
 	c.AddCommand(list, run, retry)
 	return c
@@ -555,7 +503,7 @@ func receiptCmd(g *Globals) *cobra.Command {
 	var id, out string
 	c := &cobra.Command{
 		Use: "receipt", Short: "write the dossier's receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả) as PDF",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			pdf, err := d.Receipt(ctx, id)
 			if err != nil {
 				return err
@@ -566,11 +514,7 @@ func receiptCmd(g *Globals) *cobra.Command {
 			if err := atomicfile.Write(out, pdf, 0o644); err != nil {
 				return err
 			}
-			if g.JSON {
-				return g.printJSON(map[string]any{"dossier": id, "file": out, "bytes": len(pdf)})
-			}
-			g.printf("%s\n", out)
-			return nil
+			return g.emit(map[string]any{"dossier": id, "file": out, "bytes": len(pdf)}, "%s\n", out)
 		}),
 	}
 	c.Flags().StringVar(&id, "dossier", "", "dossier code")

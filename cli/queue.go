@@ -43,7 +43,7 @@ func uploadCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "upload",
 		Short: "upload what is due in the outbox (resuming interrupted uploads), then stop; --wait also waits for retries",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			base, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
@@ -65,11 +65,7 @@ func uploadCmd(g *Globals) *cobra.Command {
 					return err
 				}
 				if !wait || st.Pending+st.Claimed == 0 {
-					if g.JSON {
-						return g.printJSON(st)
-					}
-					g.printf("pending %d, claimed %d, done %d, failed %d\n", st.Pending, st.Claimed, st.Done, st.Failed)
-					return nil
+					return g.emit(st, "pending %d, claimed %d, done %d, failed %d\n", st.Pending, st.Claimed, st.Done, st.Failed)
 				}
 				select {
 				case <-ctx.Done():
@@ -96,7 +92,7 @@ func authorizeCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "authorize",
 		Short: "the citizen approves the submission on their phone (QR code + short code), then the dossier is queued",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			base, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
@@ -123,11 +119,7 @@ func authorizeCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if g.JSON {
-				return g.printJSON(map[string]any{"dossier": id, "citizen": tok.Subject, "idempotency_key": it.IdemKey, "scopes": tok.Scopes})
-			}
-			g.printf("%s queued for %s (%s)\n", id, tok.Name, tok.Subject)
-			return nil
+			return g.emit(map[string]any{"dossier": id, "citizen": tok.Subject, "idempotency_key": it.IdemKey, "scopes": tok.Scopes}, "%s queued for %s (%s)\n", id, tok.Name, tok.Subject)
 		}),
 	}
 	c.Flags().StringVar(&id, "dossier", "", "dossier code")

@@ -37,7 +37,7 @@ func ReportCmd(g *Globals) *cobra.Command {
 	_ = pf.MarkHidden("now")
 
 	run := func(spec func() (report.Spec, error)) func(*cobra.Command, []string) error {
-		return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
+		return withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
 			s, err := spec()
 			if err != nil {
 				return err

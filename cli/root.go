@@ -85,6 +85,15 @@ func (g *Globals) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// emit prints v as JSON with --json, else the formatted line for the officer.
+func (g *Globals) emit(v any, format string, args ...any) error {
+	if g.JSON {
+		return g.printJSON(v)
+	}
+	g.printf(format, args...)
+	return nil
+}
+
 func (g *Globals) printf(format string, args ...any) {
 	fmt.Fprintf(g.Out, format, args...)
 }

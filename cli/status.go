@@ -33,11 +33,7 @@ func PortalTrainerCommands(g *Globals) []*cobra.Command {
 			if err := refportal.SetStatus(cmd.Context(), g.dataDir(), code, status); err != nil {
 				return err
 			}
-			if g.JSON {
-				return g.printJSON(map[string]any{"portal_code": code, "status": status})
-			}
-			g.printf("%s: status %d\n", code, status)
-			return nil
+			return g.emit(map[string]any{"portal_code": code, "status": status}, "%s: status %d\n", code, status)
 		},
 	}
 	set.Flags().StringVar(&code, "code", "", "the portal's dossier code (REF-…)")
@@ -54,11 +50,7 @@ func PortalTrainerCommands(g *Globals) []*cobra.Command {
 			if err := refportal.MarkPaid(cmd.Context(), g.dataDir(), payCode); err != nil {
 				return err
 			}
-			if g.JSON {
-				return g.printJSON(map[string]any{"portal_code": payCode, "paid": true})
-			}
-			g.printf("%s: paid\n", payCode)
-			return nil
+			return g.emit(map[string]any{"portal_code": payCode, "paid": true}, "%s: paid\n", payCode)
 		},
 	}
 	pay.Flags().StringVar(&payCode, "code", "", "the portal's dossier code (REF-…)")
@@ -73,50 +65,48 @@ func statusCmd(g *Globals) *cobra.Command {
 		Use:   "sync [ID]",
 		Short: "ask the portal about one dossier, or about every submitted dossier that can still change",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				base, err := portalOf(ctx, d, portalURL)
-				if err != nil {
-					return err
-				}
-				cl := portal.NewClient(base)
-				if len(args) == 1 {
-					ch, err := d.SyncStatus(ctx, cl, args[0])
-					if err != nil {
-						return err
-					}
-					if g.JSON {
-						return g.printJSON(ch)
-					}
-					printChange(g, ch)
-					return nil
-				}
-				rep, err := d.SyncAll(ctx, cl)
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+			base, err := portalOf(ctx, d, portalURL)
+			if err != nil {
+				return err
+			}
+			cl := portal.NewClient(base)
+			if len(args) == 1 {
+				ch, err := d.SyncStatus(ctx, cl, args[0])
 				if err != nil {
 					return err
 				}
 				if g.JSON {
-					failed := map[string]string{}
-					for id, e := range rep.Failed {
-						failed[id] = e.Error()
-					}
-					return g.printJSON(map[string]any{"checked": rep.Checked, "changed": rep.Changed, "not_followed": rep.NotFollowed, "failed": failed})
+					return g.printJSON(ch)
 				}
-				for _, ch := range rep.Changed {
-					printChange(g, ch)
-				}
-				ids := make([]string, 0, len(rep.Failed))
-				for id := range rep.Failed {
-					ids = append(ids, id)
-				}
-				sort.Strings(ids)
-				for _, id := range ids {
-					g.printf("%s: %v\n", id, rep.Failed[id])
-				}
-				g.printf("checked %d, changed %d, failed %d, not followed %d\n", rep.Checked, len(rep.Changed), len(rep.Failed), rep.NotFollowed)
+				printChange(g, ch)
 				return nil
-			})(cmd, args)
-		},
+			}
+			rep, err := d.SyncAll(ctx, cl)
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				failed := map[string]string{}
+				for id, e := range rep.Failed {
+					failed[id] = e.Error()
+				}
+				return g.printJSON(map[string]any{"checked": rep.Checked, "changed": rep.Changed, "not_followed": rep.NotFollowed, "failed": failed})
+			}
+			for _, ch := range rep.Changed {
+				printChange(g, ch)
+			}
+			ids := make([]string, 0, len(rep.Failed))
+			for id := range rep.Failed {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
+			for _, id := range ids {
+				g.printf("%s: %v\n", id, rep.Failed[id])
+			}
+			g.printf("checked %d, changed %d, failed %d, not followed %d\n", rep.Checked, len(rep.Changed), len(rep.Failed), rep.NotFollowed)
+			return nil
+		}),
 	}
 	sync.Flags().StringVar(&portalURL, "portal", "", "portal base URL (default: the unit profile's)")
 
@@ -124,65 +114,57 @@ func statusCmd(g *Globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "print a dossier's portal status, result time and payment as the desk last saw them",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				v, err := d.Dossier(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				p, hasPay, err := d.Payment(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				out := map[string]any{"id": v.ID, "portal_code": v.PortalCode, "status": v.PortalStatus,
-					"fees": dossier.FeeTotal(v.Record), "by_post": v.Record.ByPost, "officer_role": v.Record.OfficerRole}
-				if !v.Record.ResultAt.IsZero() {
-					out["result_at"] = v.Record.ResultAt
-				}
-				if hasPay {
-					out["payment"] = map[string]any{"amount": p.Amount, "reference": p.Reference, "url": p.URL, "paid": p.Paid, "paid_at": p.PaidAt}
-				}
-				if g.JSON {
-					return g.printJSON(out)
-				}
-				g.printf("%s\tportal %s\tstatus %d\tfees %d VND\n", v.ID, v.PortalCode, v.PortalStatus, dossier.FeeTotal(v.Record))
-				if !v.Record.ResultAt.IsZero() {
-					g.printf("result at %s\n", v.Record.ResultAt.In(dossier.Location).Format("15:04 02/01/2006"))
-				}
-				if hasPay {
-					g.printf("%s (%d VND) %s\n", dossier.PaymentNote(p), p.Amount, p.URL)
-				}
-				return nil
-			})(cmd, args)
-		},
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+			v, err := d.Dossier(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			p, hasPay, err := d.Payment(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			out := map[string]any{"id": v.ID, "portal_code": v.PortalCode, "status": v.PortalStatus,
+				"fees": dossier.FeeTotal(v.Record), "by_post": v.Record.ByPost, "officer_role": v.Record.OfficerRole}
+			if !v.Record.ResultAt.IsZero() {
+				out["result_at"] = v.Record.ResultAt
+			}
+			if hasPay {
+				out["payment"] = map[string]any{"amount": p.Amount, "reference": p.Reference, "url": p.URL, "paid": p.Paid, "paid_at": p.PaidAt}
+			}
+			if g.JSON {
+				return g.printJSON(out)
+			}
+			g.printf("%s\tportal %s\tstatus %d\tfees %d VND\n", v.ID, v.PortalCode, v.PortalStatus, dossier.FeeTotal(v.Record))
+			if !v.Record.ResultAt.IsZero() {
+				g.printf("result at %s\n", v.Record.ResultAt.In(dossier.Location).Format("15:04 02/01/2006"))
+			}
+			if hasPay {
+				g.printf("%s (%d VND) %s\n", dossier.PaymentNote(p), p.Amount, p.URL)
+			}
+			return nil
+		}),
 	}
 
 	postFee := &cobra.Command{
 		Use:   "post-fee [VND]",
 		Short: "print or set the unit's fee for delivering a result by post",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				if len(args) == 1 {
-					n, err := strconv.ParseInt(args[0], 10, 64)
-					if err != nil {
-						return fmt.Errorf("%w: %q is not an amount in đồng", dossier.ErrInvalidUnit, args[0])
-					}
-					if err := d.SetPostFee(ctx, n); err != nil {
-						return err
-					}
-				}
-				fee, err := d.PostFee(ctx)
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+			if len(args) == 1 {
+				n, err := strconv.ParseInt(args[0], 10, 64)
 				if err != nil {
+					return fmt.Errorf("%w: %q is not an amount in đồng", dossier.ErrInvalidUnit, args[0])
+				}
+				if err := d.SetPostFee(ctx, n); err != nil {
 					return err
 				}
-				if g.JSON {
-					return g.printJSON(map[string]int64{"post_fee": fee})
-				}
-				g.printf("%d\n", fee)
-				return nil
-			})(cmd, args)
-		},
+			}
+			fee, err := d.PostFee(ctx)
+			if err != nil {
+				return err
+			}
+			return g.emit(map[string]int64{"post_fee": fee}, "%d\n", fee)
+		}),
 	}
 	c.AddCommand(sync, show, postFee)
 	return c
@@ -195,22 +177,16 @@ func deliveryCmd(g *Globals) *cobra.Command {
 		Use:   "delivery ID",
 		Short: "record whether the result goes to the citizen by post (--post --address …) or is collected at the counter",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDesk(g, func(ctx context.Context, d *dossier.Desk) error {
-				if err := d.SetDelivery(ctx, args[0], byPost, address); err != nil {
-					return err
-				}
-				v, err := d.Dossier(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				if g.JSON {
-					return g.printJSON(map[string]any{"id": v.ID, "by_post": v.Record.ByPost, "address": v.Record.PostAddress, "fees": dossier.FeeTotal(v.Record)})
-				}
-				g.printf("%s: by post %v, fees %d VND\n", v.ID, v.Record.ByPost, dossier.FeeTotal(v.Record))
-				return nil
-			})(cmd, args)
-		},
+		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+			if err := d.SetDelivery(ctx, args[0], byPost, address); err != nil {
+				return err
+			}
+			v, err := d.Dossier(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			return g.emit(map[string]any{"id": v.ID, "by_post": v.Record.ByPost, "address": v.Record.PostAddress, "fees": dossier.FeeTotal(v.Record)}, "%s: by post %v, fees %d VND\n", v.ID, v.Record.ByPost, dossier.FeeTotal(v.Record))
+		}),
 	}
 	c.Flags().BoolVar(&byPost, "post", false, "deliver the result by post")
 	c.Flags().StringVar(&address, "address", "", "the address the result is posted to")

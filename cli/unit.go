@@ -65,11 +65,7 @@ func unitCmd(g *Globals) *cobra.Command {
 				if err := d.SetDeskNumber(ctx, desk); err != nil {
 					return err
 				}
-				if g.JSON {
-					return g.printJSON(map[string]any{"unit": u, "desk": desk})
-				}
-				g.printf("%s — %s, desk %d\n", u.Code, u.Name, desk)
-				return nil
+				return g.emit(map[string]any{"unit": u, "desk": desk}, "%s — %s, desk %d\n", u.Code, u.Name, desk)
 			})
 		},
 	}

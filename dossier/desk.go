@@ -85,12 +85,7 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	if d.now == nil {
 		d.now = time.Now
 	}
-	// Blobs a crash left without a row (written, never recorded) are garbage once they are old.
-	if _, err := db.CollectGarbage(ctx, time.Hour); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if _, err := d.Purge(ctx); err != nil {
+	if err := d.hygiene(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -101,6 +96,29 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 		}
 	}
 	return d, nil
+}
+
+const settingHygiene = "hygiene.last"
+
+// hygiene collects blobs a crash left without a row (once they are an hour old) and applies the
+// retention rules. Both walk the store, so a desk opened many times a day (every CLI command
+// opens it) does this at most once a day.
+func (d *Desk) hygiene(ctx context.Context) error {
+	now := d.now()
+	if last, err := d.db.Setting(ctx, settingHygiene); err == nil && last != "" {
+		if t, err := time.Parse(time.RFC3339, last); err == nil && now.Sub(t) < 24*time.Hour && !t.After(now) {
+			return nil
+		}
+	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return err
+	}
+	if _, err := d.db.CollectGarbage(ctx, time.Hour); err != nil {
+		return err
+	}
+	if _, err := d.Purge(ctx); err != nil {
+		return err
+	}
+	return d.db.SetSetting(ctx, settingHygiene, now.UTC().Format(time.RFC3339))
 }
 
 // Close releases the store.

@@ -89,3 +89,40 @@ func TestTokenKeyFileWithoutKeyring(t *testing.T) {
 		t.Error("the key file is not reused")
 	}
 }
+
+// TestHygieneOnceADay: orphaned blobs are collected when the desk opens, at most once a day.
+func TestHygieneOnceADay(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	open := func() *Desk {
+		d, err := Open(ctx, Config{DataDir: dir, Training: true, Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	d := open()
+	// A blob a crash left without its row, two hours old.
+	sha, err := d.db.Blobs().PutBytes([]byte("orphaned page"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(d.db.Blobs().Path(sha), old, old)
+	d.Close()
+
+	now = now.Add(time.Hour) // reopened the same day: no walk of the store
+	d = open()
+	if !d.db.Blobs().Has(sha) {
+		t.Fatal("hygiene ran twice on one day")
+	}
+	d.Close()
+
+	now = now.Add(24 * time.Hour) // the next day: collected
+	d = open()
+	defer d.Close()
+	if d.db.Blobs().Has(sha) {
+		t.Error("the orphaned blob survived the next day's hygiene")
+	}
+}

@@ -84,8 +84,7 @@ type UI struct {
 	typing *vnentry.Typing
 
 	busyMu sync.Mutex
-	busy   int        // running tasks (scans, signing, renders...)
-	idle   *sync.Cond // signalled when busy drops to 0
+	busy   int // running tasks (scans, signing, renders...)
 
 	body   *fyne.Container // the current screen
 	status *widget.Label   // bottom status line
@@ -125,7 +124,6 @@ func Start(a fyne.App, env Env) (*UI, fyne.Window) {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{env: env, desk: env.Desk, app: a, ctx: ctx, cancel: cancel, nav: map[string]*widget.Button{},
 		typing: vnentry.NewTyping(vnkey.Off, vnkey.StyleOld)}
-	u.idle = sync.NewCond(&u.busyMu)
 	u.win = a.NewWindow(lang.L("app.title"))
 	u.win.Resize(DefaultSize)
 	u.win.SetOnClosed(u.Close)
@@ -247,7 +245,7 @@ func (u *UI) setStatus(s string) {
 }
 
 // goDo runs work in a goroutine owned by the window, counted as busy until done; work must
-// report back through fyne.Do.
+// report back through uiDo.
 func (u *UI) goDo(work func(ctx context.Context)) {
 	u.busyMu.Lock()
 	u.busy++
@@ -258,36 +256,10 @@ func (u *UI) goDo(work func(ctx context.Context)) {
 		defer func() {
 			u.busyMu.Lock()
 			u.busy--
-			if u.busy == 0 {
-				u.idle.Broadcast()
-			}
 			u.busyMu.Unlock()
 		}()
 		work(u.ctx)
 	}()
-}
-
-// waitIdle blocks until no background task runs (the uploader does not count) or ctx ends.
-func (u *UI) waitIdle(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() {
-		u.busyMu.Lock()
-		for u.busy > 0 && ctx.Err() == nil {
-			u.idle.Wait()
-		}
-		u.busyMu.Unlock()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		u.busyMu.Lock()
-		u.idle.Broadcast()
-		u.busyMu.Unlock()
-		<-done
-		return ctx.Err()
-	}
 }
 
 // showError shows an error as a translated sentence in a dialog and in the status line.

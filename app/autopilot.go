@@ -70,19 +70,22 @@ func (ap *autopilot) tap(b fyne.Tappable) {
 	ap.do(func() { b.Tapped(&fyne.PointEvent{}) })
 }
 
-// settle waits for the background work the last action started.
+// settle waits for the background work the last action started, and for the work that work
+// starts (a reload after a scan): three quiet polls in a row, with queued UI calls run meanwhile.
 func (ap *autopilot) settle(ctx context.Context) error {
-	for i := 0; i < 3; i++ { // work that finishes may start more work (a reload after a scan)
-		if err := ap.u.waitIdle(ctx); err != nil {
-			return err
+	for quiet := 0; quiet < 3; {
+		if ran := drainUI(); ran == 0 && ap.u.busyCount() == 0 {
+			quiet++
+		} else {
+			quiet = 0
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(60 * time.Millisecond):
+		case <-time.After(30 * time.Millisecond):
 		}
 	}
-	return ap.u.waitIdle(ctx)
+	return nil
 }
 
 // shot saves a screenshot of the window.

@@ -20,9 +20,7 @@ func BenchmarkStartup(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		u, w := Start(a, h.env)
 		w.Resize(DefaultSize)
-		if err := u.waitIdle(context.Background()); err != nil {
-			b.Fatal(err)
-		}
+		settle(b, u)
 		w.Close()
 	}
 }

@@ -167,7 +167,7 @@ func (t *captureTab) discover() {
 				keep = append(keep, in)
 			}
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil && len(keep) == 0 {
 				u.setStatus(ErrorText(err))
 			}
@@ -214,7 +214,7 @@ func (t *captureTab) deviceChanged() {
 			caps, err = dev.Capabilities(ctx)
 			dev.Close()
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.setStatus(ErrorText(err))
 				return
@@ -371,7 +371,7 @@ func (t *captureTab) loadThumb(p storage.Page) {
 		if err == nil {
 			th = scaleToHeight(img, ThumbHeight)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			delete(t.pending, p.ID)
 			if err != nil {
 				u.setStatus(ErrorText(err))
@@ -416,7 +416,7 @@ func (t *captureTab) renderFilePages(f storage.File, box *fyne.Container) {
 		if err == nil {
 			imgs, err = renderPDF(ctx, data, 24, 1, 12)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				box.Add(widget.NewLabel(lang.L("file.no_render")))
 				return
@@ -489,7 +489,7 @@ func (t *captureTab) loadPreview(p storage.Page) {
 		if err == nil {
 			img = scaleToHeight(img, PreviewHeight)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.setStatus(ErrorText(err))
 				return
@@ -567,7 +567,7 @@ func (t *captureTab) scan(at int, replace int64) {
 			Dossier: id, Component: comp, Device: addr, Settings: s,
 			OnPage: func(ev dossier.CaptureEvent) {
 				th := scaleToHeight(ev.Image, ThumbHeight)
-				fyne.Do(func() {
+				uiDo(func() {
 					newIDs = append(newIDs, ev.Page.ID)
 					t.cache[ev.Page.ID] = cachedThumb{rotation: ev.Page.Rotation, img: th}
 					if t.ws.id == id && t.ws.comp == comp {
@@ -580,14 +580,14 @@ func (t *captureTab) scan(at int, replace int64) {
 				})
 			},
 			OnProgress: func(p scanner.Progress) {
-				fyne.Do(func() {
+				uiDo(func() {
 					t.progress.SetValue(min(1, (float64(p.Page)+p.Fraction)/float64(max(1, expectedPages(s)))))
 				})
 			},
 		})
 		if err == nil && (at >= 0 || replace != 0) && n > 0 {
 			var ids []int64
-			fyne.DoAndWait(func() { ids = slices.Clone(newIDs) })
+			uiDoAndWait(func() { ids = slices.Clone(newIDs) })
 			for i, pid := range ids {
 				if err = u.desk.MovePage(ctx, id, comp, pid, at+i); err != nil {
 					break
@@ -597,7 +597,7 @@ func (t *captureTab) scan(at int, replace int64) {
 				err = u.desk.DeletePage(ctx, id, comp, replace)
 			}
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			t.scanning = false
 			t.cancelScan = nil
 			t.cancelBtn.Disable()
@@ -663,7 +663,7 @@ func (t *captureTab) importPaths(paths []string) {
 	u.setStatus(lang.L("import.running"))
 	u.goDo(func(ctx context.Context) {
 		err := u.desk.Import(ctx, id, comp, paths...)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 			} else {
@@ -679,7 +679,7 @@ func (t *captureTab) edit(f func(ctx context.Context) error) {
 	u := t.ws.u
 	u.goDo(func(ctx context.Context) {
 		err := f(ctx)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 			}
@@ -696,7 +696,7 @@ func (t *captureTab) rotate(deg int) {
 	u := t.ws.u
 	u.goDo(func(ctx context.Context) {
 		err := u.desk.RotatePage(ctx, id, comp, pid, deg)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 			}
@@ -768,7 +768,7 @@ func (ws *workspace) setConfirmed(comp string, ok bool) {
 	u := ws.u
 	u.goDo(func(ctx context.Context) {
 		err := u.desk.Confirm(ctx, id, comp, ok)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 			}

@@ -101,9 +101,7 @@ func (h *harness) start(t testing.TB) (*UI, fyne.Window) {
 		u.Close()
 		_ = SetLanguage("vi")
 	})
-	if err := u.waitIdle(ctxT(t, 30*time.Second)); err != nil {
-		t.Fatal(err)
-	}
+	settle(t, u)
 	return u, w
 }
 

@@ -170,7 +170,7 @@ func (h *homeScreen) refresh() {
 		recent, err3 := u.desk.List(ctx, storage.DossierFilter{Limit: 50})
 		b, err4 := deskBands(u.desk)
 		unit, _ := u.desk.Unit(ctx)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err := firstErr(err1, err2, err3, err4); err != nil {
 				u.setStatus(ErrorText(err))
 				return
@@ -248,7 +248,7 @@ func (h *homeScreen) report(peak bool) {
 			name = fmt.Sprintf("tuan-%d-W%02d", y, w)
 		}
 		pdf, err := writeReport(ctx, u.desk, spec, name)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 				return

@@ -52,14 +52,14 @@ func (t *submitTab) authorizePhone() {
 			img, err = qrImage(g.VerificationURIComplete, 320)
 		}
 		if err != nil {
-			fyne.Do(func() { t.authorized(portal.Token{}, err) })
+			uiDo(func() { t.authorized(portal.Token{}, err) })
 			return
 		}
 		wctx, cancel := context.WithDeadline(ctx, g.Expires)
-		fyne.Do(func() { t.showPhone(g, img, cancel) })
+		uiDo(func() { t.showPhone(g, img, cancel) })
 		tok, err := g.Wait(wctx)
 		cancel()
-		fyne.Do(func() {
+		uiDo(func() {
 			if t.phone != nil {
 				t.phone.dlg.Hide()
 				t.phone = nil

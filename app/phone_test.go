@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"sohoa/dossier"
@@ -66,7 +65,8 @@ func TestPhoneAuthorization(t *testing.T) {
 
 	var p *phoneAuth
 	for deadline := time.Now().Add(20 * time.Second); p == nil && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		fyne.DoAndWait(func() { p = sub.phone })
+		drainUI()
+		p = sub.phone
 	}
 	if p == nil {
 		t.Fatal("the QR dialog did not appear")
@@ -112,12 +112,13 @@ func TestPhoneAuthorizationCancelled(t *testing.T) {
 	test.Tap(sub.phoneBtn)
 	var p *phoneAuth
 	for deadline := time.Now().Add(20 * time.Second); p == nil && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		fyne.DoAndWait(func() { p = sub.phone })
+		drainUI()
+		p = sub.phone
 	}
 	if p == nil {
 		t.Fatal("the QR dialog did not appear")
 	}
-	fyne.DoAndWait(func() { p.dlg.Hide() }) // the officer presses Cancel
+	p.dlg.Hide() // the officer presses Cancel
 	settle(t, u)
 	if sub.token != nil || sub.authBusy || sub.phoneBtn.Disabled() {
 		t.Errorf("after cancel: token %v, busy %v, button disabled %v", sub.token, sub.authBusy, sub.phoneBtn.Disabled())

@@ -115,7 +115,7 @@ func (q *queueScreen) refresh() {
 		for _, s := range list {
 			rows = append(rows, queueRow{s: s, it: byID[s.ID]})
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.setStatus(ErrorText(err))
 				return
@@ -143,7 +143,7 @@ func (q *queueScreen) retry(id string) {
 		if err == nil {
 			_, err = u.desk.Submit(ctx, id, tok)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 			} else {
@@ -166,7 +166,7 @@ func (q *queueScreen) export(id string) {
 	u.goDo(func(ctx context.Context) {
 		path, err := u.exportDossier(ctx, id)
 		dir := filepath.Dir(path)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 				return

@@ -92,7 +92,7 @@ func (t *receiptTab) showPayment(id string) {
 	u := t.ws.u
 	u.goDo(func(ctx context.Context) {
 		p, ok, err := u.desk.Payment(ctx, id)
-		fyne.Do(func() {
+		uiDo(func() {
 			t.payBox.RemoveAll()
 			if err == nil && ok && t.ws.id == id {
 				t.payBox.Add(paymentCard(p))
@@ -126,7 +126,7 @@ func (t *receiptTab) makeReceipt() {
 				img = imgs[0]
 			}
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			t.makeBtn.Enable()
 			if err != nil {
 				u.showError(err)

@@ -103,7 +103,7 @@ func (s *settingsScreen) refresh() {
 	u := s.u
 	u.goDo(func(ctx context.Context) {
 		unit, err := u.desk.Unit(ctx)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				s.unit.SetText(ErrorText(err))
 				return
@@ -121,7 +121,7 @@ func (s *settingsScreen) editUnit() {
 	u := s.u
 	u.goDo(func(ctx context.Context) {
 		unit, err := u.desk.Unit(ctx)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err == nil {
 				u.setup.load(unit)
 			}
@@ -136,7 +136,7 @@ func (s *settingsScreen) discover() {
 	s.scanners.SetText(lang.L("settings.searching"))
 	u.goDo(func(ctx context.Context) {
 		infos, err := scanner.List(ctx)
-		fyne.Do(func() {
+		uiDo(func() {
 			var lines []string
 			for _, in := range infos {
 				lines = append(lines, fmt.Sprintf("%s — %s", in.Name, in.Address))
@@ -172,7 +172,7 @@ func (s *settingsScreen) testScan() {
 		if addr != "" {
 			err = testScan(ctx, addr, func(i image.Image) { img = scaleToHeight(i, 400) })
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				s.scanners.SetText(ErrorText(err))
 				return
@@ -223,7 +223,7 @@ func (s *settingsScreen) listTokens() {
 				lines = append(lines, certLine(c))
 			}
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				lines = append(lines, ErrorText(err))
 			}
@@ -246,7 +246,7 @@ func (s *settingsScreen) testSign() {
 		s.tokens.SetText(lang.L("sign.running"))
 		u.goDo(func(ctx context.Context) {
 			text, err := testSignature(ctx, u, open)
-			fyne.Do(func() {
+			uiDo(func() {
 				if err != nil {
 					s.tokens.SetText(ErrorText(err))
 					return
@@ -314,7 +314,7 @@ func (s *settingsScreen) testPortal() {
 		ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
 		defer cancel()
 		err := pingPortal(ctx, base)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				s.portal.SetText(base + "\n" + lang.L("settings.portal.down", map[string]any{"Detail": err.Error()}))
 				return

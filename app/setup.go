@@ -123,7 +123,7 @@ func (s *setupScreen) submit() {
 	u := s.u
 	u.goDo(func(ctx context.Context) {
 		err := u.desk.SaveUnit(ctx, unit)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				s.errLbl.SetText(ErrorText(err))
 				return

@@ -78,28 +78,26 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 
 // startUploader runs the outbox uploader until the window closes; changes refresh the screens.
 func (u *UI) startUploader() {
+	up := u.uploader()
+	u.background(func(ctx context.Context) error { return up.Run(ctx, 2*time.Second) })
+}
+
+// background runs a loop that talks to the portal until the window closes; without a portal
+// address there is nothing to run.
+func (u *UI) background(loop func(ctx context.Context) error) {
 	if u.env.PortalURL == "" {
 		return
 	}
-	up := u.uploader()
 	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
-		_ = up.Run(u.ctx, 2*time.Second)
+		_ = loop(u.ctx)
 	}()
 }
 
 func (u *UI) uploader() *dossier.Uploader {
 	return &dossier.Uploader{Desk: u.desk, Client: portal.NewClient(u.env.PortalURL), Log: slog.Default(), OnChange: func(id string) {
-		fyne.Do(func() {
-			u.ws.changed(id)
-			switch u.screen {
-			case screenQueue:
-				u.queue.refresh()
-			case screenHome:
-				u.home.refresh()
-			}
-		})
+		uiDo(func() { u.dossierChanged(id) })
 	}}
 }
 
@@ -111,7 +109,7 @@ func (u *UI) kickUploader() {
 	up := u.uploader()
 	u.goDo(func(ctx context.Context) {
 		if err := up.Drain(ctx); err != nil && ctx.Err() == nil {
-			fyne.Do(func() { u.setStatus(ErrorText(err)) })
+			uiDo(func() { u.setStatus(ErrorText(err)) })
 		}
 	})
 }

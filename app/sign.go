@@ -114,7 +114,7 @@ func (t *signTab) loadCerts() {
 		case u.env.OpenIdentity != nil:
 			certs = []TokenCert{{Token: lang.L("sign.token"), Holder: lang.L("sign.token_unknown")}}
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				t.certInfo.SetText(ErrorText(err))
 			}
@@ -260,7 +260,7 @@ func (t *signTab) run(open func(ctx context.Context) (signing.Identity, error)) 
 				report, err = u.verifyDossier(ctx, id, roots)
 			}
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			t.busy = false
 			t.progress.Stop()
 			t.progress.Hide()
@@ -331,7 +331,7 @@ func (t *signTab) reopenCapture() {
 		}
 		u.goDo(func(ctx context.Context) {
 			err := u.desk.ReopenCapture(ctx, id)
-			fyne.Do(func() {
+			uiDo(func() {
 				if err != nil {
 					u.showError(err)
 				}

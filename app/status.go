@@ -6,8 +6,6 @@ import (
 	"context"
 	"log/slog"
 
-	"fyne.io/fyne/v2"
-
 	"sohoa/dossier"
 	"sohoa/portal"
 )
@@ -16,22 +14,13 @@ import (
 func (u *UI) statusSyncer() *dossier.StatusSyncer {
 	return &dossier.StatusSyncer{Desk: u.desk, Client: portal.NewClient(u.env.PortalURL), Log: slog.Default(),
 		OnChange: func(ch dossier.StatusChange) {
-			fyne.Do(func() { u.statusChanged(ch.DossierID) })
+			uiDo(func() { u.dossierChanged(ch.DossierID) })
 		}}
 }
 
 // startStatusSync runs the status sync until the window closes (every dossier.DefaultSyncInterval).
-// Hook: NewUI calls it next to startUploader.
 func (u *UI) startStatusSync() {
-	if u.env.PortalURL == "" {
-		return
-	}
-	s := u.statusSyncer()
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
-		_ = s.Run(u.ctx)
-	}()
+	u.background(u.statusSyncer().Run)
 }
 
 // syncStatusNow asks the portal about one dossier now (the queue's or the receipt's "refresh" action);
@@ -43,20 +32,21 @@ func (u *UI) syncStatusNow(id string) {
 	c := portal.NewClient(u.env.PortalURL)
 	u.goDo(func(ctx context.Context) {
 		ch, err := u.desk.SyncStatus(ctx, c, id)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.setStatus(ErrorText(err))
 				return
 			}
 			if ch.Changed || ch.NewlyPaid {
-				u.statusChanged(id)
+				u.dossierChanged(id)
 			}
 		})
 	})
 }
 
-// statusChanged refreshes the screens that show a dossier's portal status or payment.
-func (u *UI) statusChanged(id string) {
+// dossierChanged refreshes the screens that show a dossier after the uploader or the status sync
+// changed it (state, portal code, portal status, payment).
+func (u *UI) dossierChanged(id string) {
 	u.ws.changed(id)
 	switch u.screen {
 	case screenQueue:

@@ -128,7 +128,7 @@ func (t *submitTab) authorize() {
 		actx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		defer cancel()
 		tok, err := u.env.Authorize(actx)
-		fyne.Do(func() {
+		uiDo(func() {
 			t.authorized(tok, err)
 		})
 	})
@@ -172,7 +172,7 @@ func (t *submitTab) submit() {
 		if err == nil {
 			it, err = u.desk.Submit(ctx, id, tok)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 			} else {

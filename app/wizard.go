@@ -303,7 +303,7 @@ func (w *wizardScreen) submit() {
 	u := w.u
 	u.goDo(func(ctx context.Context) {
 		v, err := u.desk.NewDossier(ctx, code, a)
-		fyne.Do(func() {
+		uiDo(func() {
 			w.create.Enable()
 			if err != nil {
 				w.formErr.SetText(ErrorText(err))

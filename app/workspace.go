@@ -142,7 +142,7 @@ func (ws *workspace) reload(after func(dossier.View)) {
 	u := ws.u
 	u.goDo(func(ctx context.Context) {
 		v, err := u.desk.Dossier(ctx, id)
-		fyne.Do(func() {
+		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 				return

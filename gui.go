@@ -1,4 +1,5 @@
 // The desktop window: creates the Fyne app and wires the desk, the portal and the identities into app.Env.
+
 package main
 
 import (

@@ -1,5 +1,5 @@
-// sohoa: the counter workstation that digitizes, signs and submits paper dossiers. This file creates
-// the Fyne app (the only place that does) and hands everything else to the cli package.
+// Entry point: creates the Fyne app (the only place that does) and hands everything else to the cli package.
+
 package main
 
 import (

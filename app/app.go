@@ -1,5 +1,5 @@
-// Package app is the desk GUI (Fyne): the screens of the counter flow, calling sohoa/dossier for every step.
-// It never creates the Fyne app itself (main.go does) and builds without cgo, so it is tested headless.
+// The application shell: the window, its screens' navigation and the hand-off for UI updates.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Autopilot: walks the whole training flow through the window's own widgets and saves a screenshot of each screen.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Benchmarks: building the main window, and page-strip thumbnails of a 50-page component.
+
 package app
 
 import (

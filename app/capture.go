@@ -1,5 +1,6 @@
 // Capture and review: scan or import into a component, the page strip that fills as pages arrive,
 // page edits (rotate, reorder, delete, re-scan, insert), imported PDF tiles and the zoomable preview.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Headless tests of the whole training flow and of the wizard, capture and queue screens.
+
 package app
 
 import (

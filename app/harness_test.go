@@ -1,4 +1,5 @@
 // Test harness: a real training desk in a temp dir, the reference portal on loopback, the training identity.
+
 package app
 
 import (

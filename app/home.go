@@ -1,4 +1,5 @@
 // Home screen: today's and this week's figures for the desk, the queue at a glance, and "New dossier".
+
 package app
 
 import (

@@ -1,5 +1,6 @@
 // Translations: loading vi.json/en.json into Fyne's lang package, forcing the chosen language, and
 // turning errors into translated sentences for the officer.
+
 package app
 
 import (

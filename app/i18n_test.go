@@ -1,4 +1,5 @@
 // Translation files: same keys in vi and en, every key the code uses exists, Vietnamese forced whatever the system locale.
+
 package app
 
 import (

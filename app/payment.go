@@ -1,5 +1,6 @@
 // The portal's payment request on screen: the amount, the reference, paid or not, and the QR code the
 // citizen scans to pay online.
+
 package app
 
 import (

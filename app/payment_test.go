@@ -1,4 +1,5 @@
 // The payment card: amounts grouped the Vietnamese way, the QR code only while unpaid.
+
 package app
 
 import (

@@ -1,5 +1,6 @@
 // The citizen authorizes on their own phone (OAuth device flow, RFC 8628): a QR code and a short code
 // on screen, the desk polls the portal until the citizen approves, denies, or the code expires.
+
 package app
 
 import (

@@ -1,5 +1,6 @@
 // The citizen authorizes on a phone: the QR dialog appears, the "phone" approves on the reference
 // portal's device page, and the desk receives a token scoped to this dossier and submits with it.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Queue: every dossier with its state, upload attempts and last error in plain words, with retry and export.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Receipt: make the "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", preview it, open it in the system viewer for printing.
+
 package app
 
 import (

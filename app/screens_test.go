@@ -1,4 +1,5 @@
 // Image and markup tests of the main screens in both languages, and page edits through the capture screen.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Settings: scanners (discover, test scan), tokens (list, test signature), portal, language, unit profile, folders.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // First run and unit profile: choose training mode or fill the unit profile (code, name, counter type, hotlines, portal).
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Window-wide habits: keyboard shortcuts, files dropped on the window, and the background uploader.
+
 package app
 
 import (

@@ -1,5 +1,6 @@
 // Check and sign: per-component "matches the original", the certificate picker, the PIN dialog with
 // tries left, signing in the background and the verification report afterwards.
+
 package app
 
 import (

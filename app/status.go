@@ -1,5 +1,6 @@
 // Status sync in the window: the portal is asked about submitted dossiers on a schedule while the window is
 // open, and at once on demand; changes refresh the screens like the uploader's.
+
 package app
 
 import (

@@ -1,5 +1,6 @@
 // Authorize and submit: the citizen's authorization (browser loopback login, or the training citizen),
 // then a submit that only queues; the portal's code appears when the upload completes.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Page images for the screen: thumbnails for the page strip, preview images, and PDF pages through poppler when present.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Buttons with a tooltip: icon-only buttons explain themselves in the status line when the pointer is over them.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // The window's UI-goroutine hand-off, replaceable by the headless tests.
+
 package app
 
 import "fyne.io/fyne/v2"

@@ -1,5 +1,6 @@
 // Headless tests run UI updates from background work on the test goroutine: Fyne's test driver
 // would run them at once on whatever goroutine calls fyne.Do, racing with the test's own taps.
+
 package app
 
 import "sync"

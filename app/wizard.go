@@ -1,4 +1,5 @@
 // New dossier wizard: procedure picker with diacritic-insensitive search, applicant form (CCCD QR or typed), components.
+
 package app
 
 import (

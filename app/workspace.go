@@ -1,4 +1,5 @@
 // The dossier workspace: header, the component list with states, and the step tabs (capture, sign, submit, receipt).
+
 package app
 
 import (

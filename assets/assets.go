@@ -1,4 +1,5 @@
-// Package assets embeds the files sohoa ships: fonts, the procedure catalog, trust roots, translations.
+// The embedded file system of shipped data: fonts, catalog, trust roots, translations.
+
 package assets
 
 import "embed"

@@ -1,4 +1,5 @@
 // The scanner backends this program offers; each registers its address scheme in init.
+
 package cli
 
 import (

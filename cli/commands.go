@@ -1,4 +1,5 @@
 // The desk subcommands: dossier, scan, import, sign, submit, queue, verify, receipt, devices, tokens, portal.
+
 package cli
 
 import (

@@ -1,4 +1,5 @@
 // `sohoa demo`: the whole training flow end to end, from paper (virtual scanner) to the printed receipt.
+
 package cli
 
 import (

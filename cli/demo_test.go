@@ -1,4 +1,5 @@
 // In-process test of the demo flow: the same code `sohoa demo` runs, checked through the desk's store.
+
 package cli
 
 import (

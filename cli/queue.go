@@ -1,5 +1,6 @@
 // `sohoa upload`: drain the outbox with tuning for slow links (chunk size, backoff, lease), and `sohoa authorize`:
 // the citizen approves on their phone (device flow) and the dossier is queued. Register with SubmissionCommands.
+
 package cli
 
 import (

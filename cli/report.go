@@ -1,4 +1,5 @@
 // The report subcommands: the Friday (weekly), period and peak-month reports as XLSX or PDF, and the figures as text or JSON.
+
 package cli
 
 import (

@@ -1,4 +1,5 @@
-// Package cli holds sohoa's subcommands; main.go adds the GUI and runs them.
+// The root command: global flags (--data, --json, --lang) and running the subcommands.
+
 package cli
 
 import (

@@ -1,5 +1,6 @@
 // Status sync, payment and delivery by post from the command line (`sohoa status …`, `sohoa delivery`), and
 // the trainer's actions on the reference portal (`sohoa portal set-status`, `sohoa portal pay`).
+
 package cli
 
 import (

@@ -1,4 +1,5 @@
 // The status, delivery and trainer commands in process, on the demo's desk and reference portal data.
+
 package cli
 
 import (

@@ -1,4 +1,5 @@
 // Training-mode wiring shared by the CLI and the GUI: the reference portal on loopback and the training identity.
+
 package cli
 
 import (

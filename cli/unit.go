@@ -1,4 +1,5 @@
 // `sohoa unit`: show or set the desk's unit profile and desk number (for scripted set-up of many desks).
+
 package cli
 
 import (

@@ -1,5 +1,6 @@
 // The crash tests: the desk killed at 100+ points of the flow; the portal killed mid-upload behind a link
 // that drops connections and throttles to 256 kbit/s.
+
 package crashtest
 
 import (

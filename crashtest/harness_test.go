@@ -1,5 +1,6 @@
 // The harness: the binary under test, a reference portal process that can be killed and restarted,
 // and desk commands run with a crash point or a random-time SIGKILL.
+
 package crashtest
 
 import (

@@ -1,4 +1,5 @@
 // Assembly: one PDF per component from its pages (pdfcpu), at true physical page size, with the training mark.
+
 package dossier
 
 import (

@@ -1,4 +1,5 @@
 // Tests of component assembly checked from outside with poppler's pdfinfo and qpdf, and the assembly/signing benchmark.
+
 package dossier
 
 import (

@@ -1,4 +1,5 @@
 // Capture: scanning and importing pages into a component, and the page edits of the review strip.
+
 package dossier
 
 import (

@@ -1,4 +1,5 @@
 // Dossier codes <unit code>-<YYMMDD>-<NNNN> (Circular 01/2018/TT-VPCP Art. 19) and unit-code checks.
+
 package dossier
 
 import (

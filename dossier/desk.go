@@ -1,4 +1,5 @@
 // The desk service: the one API the GUI and the CLI share for the whole flow at the counter.
+
 package dossier
 
 import (

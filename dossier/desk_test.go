@@ -1,5 +1,6 @@
 // Desk-level tests: the whole flow on real storage, the virtual scanner, the training identity and
 // the reference portal on loopback, plus the failure paths (jam, bad files, bad certificates, portal errors).
+
 package dossier_test
 
 import (

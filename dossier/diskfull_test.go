@@ -1,6 +1,7 @@
 //go:build linux
 
 // A full disk stops capture with a clear error and loses nothing already captured (on a real tmpfs).
+
 package dossier_test
 
 import (

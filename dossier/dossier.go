@@ -1,4 +1,5 @@
 // Creating dossiers and reading them back as views for the GUI and the CLI.
+
 package dossier
 
 import (

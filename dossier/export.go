@@ -1,4 +1,5 @@
 // Export: a dossier package (manifest + signed PDFs + checksum list) a person can upload by hand.
+
 package dossier
 
 import (

@@ -1,4 +1,5 @@
 // Small file helpers shared by the desk tests.
+
 package dossier_test
 
 import (

@@ -1,4 +1,5 @@
 // Small image helpers for pages: rotation by quarter turns (blank pages are flagged by scanner/cleanup).
+
 package dossier
 
 import (

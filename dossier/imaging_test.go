@@ -1,4 +1,5 @@
 // Tests of page rotation and blank-page flagging on generated pages.
+
 package dossier
 
 import (

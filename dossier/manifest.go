@@ -1,4 +1,5 @@
 // The dossier manifest: the national portal's dossier fields plus the SHA-256 of every submitted file.
+
 package dossier
 
 import (

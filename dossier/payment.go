@@ -1,5 +1,6 @@
 // Fees, online payment and the post-office counter: the officer's role, result delivery by post with its
 // fee, and the payment request the portal answers a submission with.
+
 package dossier
 
 import (

@@ -1,4 +1,5 @@
 // The receipt ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả") of a dossier, from its stored state.
+
 package dossier
 
 import (

@@ -1,4 +1,5 @@
 // Retention: page images of submitted dossiers are purged after a number of days (a unit setting).
+
 package dossier
 
 import (

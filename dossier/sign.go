@@ -1,4 +1,5 @@
 // Check and sign: every component PDF is assembled, marked in training, and signed by the officer.
+
 package dossier
 
 import (

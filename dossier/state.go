@@ -1,4 +1,5 @@
 // Dossier states and the transitions the desk allows between them.
+
 package dossier
 
 import (

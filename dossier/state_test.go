@@ -1,4 +1,5 @@
 // Tests of the dossier state machine and dossier codes.
+
 package dossier
 
 import (

@@ -1,5 +1,6 @@
 // Status sync: the desk follows its submitted dossiers on the portal (national statuses 1–10, the result time
 // and the payment) with each dossier's read-only status token, on a schedule (StatusSyncer) and on demand.
+
 package dossier
 
 import (

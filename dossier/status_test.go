@@ -1,6 +1,7 @@
 // The post-office counter, fees, the payment request and status sync, end to end against the reference
 // portal on loopback: role and delivery by post on the dossier and in its manifest, the payment stored and
 // printed, the trainer moving the dossier through statuses, paid / unpaid, the schedule.
+
 package dossier_test
 
 import (

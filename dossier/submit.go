@@ -1,4 +1,5 @@
 // Submit and upload: the outbox is the only way out; the uploader drains it through the portal client.
+
 package dossier
 
 import (

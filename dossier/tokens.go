@@ -1,5 +1,6 @@
 // Citizen tokens at rest: AES-GCM encrypted under a per-desk key file readable only by the user,
 // kept only until the dossier is submitted.
+
 package dossier
 
 import (

@@ -1,4 +1,5 @@
 // Citizen tokens at rest: encrypted, in the OS keyring when there is one, else a 0600 key file.
+
 package dossier
 
 import (

@@ -1,5 +1,5 @@
-// Package e2e runs the built sohoa binary end to end and checks its results from outside:
-// the reference portal's store, qpdf, poppler's pdfsig with an NSS database, pdfinfo and pdftotext.
+// The training demo run as a process, checked with qpdf, pdfsig, pdfinfo and pdftotext.
+
 package e2e
 
 import (

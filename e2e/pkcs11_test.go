@@ -1,6 +1,7 @@
 //go:build cgo
 
 // The CLI signs a dossier through a SoftHSM2 token (the real PKCS#11 path); pdfsig and qpdf check the result.
+
 package e2e
 
 import (

@@ -1,5 +1,6 @@
 // Citizen authorization: OIDC authorization code flow with PKCE on a loopback redirect (RFC 8252), and the
 // training login that fills the portal's login form instead of a person.
+
 package portal
 
 import (

@@ -1,4 +1,5 @@
 // Tests of the citizen authorization: loopback flow, state check, timeout, refused logins, PKCE enforcement.
+
 package portal_test
 
 import (

@@ -1,4 +1,5 @@
 // Benchmarks: a full submission (lookup, resumable upload, commit) against the reference portal on loopback.
+
 package portal_test
 
 import (

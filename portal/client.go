@@ -1,4 +1,5 @@
 // Client of the submission API: lookup, commit and status, with per-request timeouts and classified errors.
+
 package portal
 
 import (

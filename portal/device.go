@@ -1,4 +1,5 @@
 // Citizen authorization on the citizen's own phone: the OAuth 2.0 device authorization grant (RFC 8628).
+
 package portal
 
 import (

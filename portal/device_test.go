@@ -1,5 +1,6 @@
 // Tests of the device authorization grant against the reference portal: approve, deny, expire, slow_down,
 // and a per-dossier scope that limits what the token may commit.
+
 package portal_test
 
 import (

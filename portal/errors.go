@@ -1,4 +1,5 @@
 // Error classes and stable error codes of the submission API, shared by the client and the reference portal.
+
 package portal
 
 import (

@@ -1,4 +1,5 @@
 // Fault tests: portals that fail, hang, throttle, race, or cut an upload mid-file.
+
 package portal_test
 
 import (

@@ -1,4 +1,5 @@
 // End-to-end tests of the portal client against the reference portal on loopback.
+
 package portal_test
 
 import (

@@ -1,4 +1,5 @@
 // Test fixtures: a reference portal on loopback, training logins, files and submissions from shared test data.
+
 package portal_test
 
 import (

@@ -1,4 +1,5 @@
 // The wire manifest of a dossier, modelled on the national portal's DVCQG dossier schema, and its validation.
+
 package portal
 
 import (

@@ -1,4 +1,5 @@
 // Tests of manifest validation and error classification.
+
 package portal
 
 import (

@@ -1,5 +1,6 @@
 // After the commit, against the reference portal on loopback: status tokens, the trainer's status changes
 // and pages, the payment request and its simulated payment.
+
 package portal_test
 
 import (

@@ -1,5 +1,6 @@
 // Uploads through a link that drops connections: resumed from the portal's offset, re-sending at most one
 // chunk per cut (measured at the proxy); and the throughput through a 256 kbit/s link.
+
 package portal_test
 
 import (

@@ -1,4 +1,5 @@
 // A small tus 1.0 client: create an upload, ask its offset, PATCH it in chunks, resuming from the server's offset.
+
 package portal
 
 import (

@@ -1,4 +1,5 @@
 // JSON bodies of the submission API (API.md), shared by the client and the reference portal.
+
 package portal
 
 import "time"

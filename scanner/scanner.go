@@ -1,4 +1,5 @@
-// Package scanner defines the Device interface every scanner backend implements, its typed errors and the address registry.
+// The Device interface, scan settings, typed errors and the address registry.
+
 package scanner
 
 import (

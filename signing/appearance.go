@@ -1,4 +1,5 @@
 // The visible signature's picture: the officer's name, unit and scan time drawn with the embedded Unicode font.
+
 package signing
 
 import (

@@ -1,4 +1,5 @@
 // Pre-sign certificate checks: validity dates, key usage, key strength and the chain to a trusted root.
+
 package signing
 
 import (

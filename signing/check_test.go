@@ -1,4 +1,5 @@
 // Tests for CheckCertificate's individual rules and the messages they give.
+
 package signing_test
 
 import (

@@ -1,4 +1,5 @@
 // Errors the signing package returns; each is a sentinel the UI can match with errors.Is and translate.
+
 package signing
 
 import (

@@ -1,4 +1,5 @@
 // Test helpers: a throw-away PKI, generated PDFs and the poppler/qpdf/NSS command lines.
+
 package signing_test
 
 import (

@@ -1,4 +1,5 @@
 // Incremental updates: does a signature cover the whole file, and what do later revisions change?
+
 package signing
 
 import (

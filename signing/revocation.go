@@ -1,4 +1,5 @@
 // Revocation checks before signing: OCSP first, the CRL as fallback; an offline desk gets a warning.
+
 package signing
 
 import (

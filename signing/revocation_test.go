@@ -1,4 +1,5 @@
 // Tests for CheckRevocation and embedded revocation data, against an OCSP responder and a CRL server on loopback.
+
 package signing_test
 
 import (

@@ -1,4 +1,5 @@
 // Trust roots: the certificates shipped in assets/roots and loading more from PEM or DER files.
+
 package signing
 
 import (

@@ -1,4 +1,5 @@
 // PDF signing: an approval signature (adbe.pkcs7.detached, SHA-256) with a visible stamp at the top-left of page 1.
+
 package signing
 
 import (

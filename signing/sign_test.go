@@ -1,4 +1,5 @@
 // Tests for Sign, checked from outside with qpdf, pdfsig (with and without an NSS trust store) and pdftoppm.
+
 package signing_test
 
 import (

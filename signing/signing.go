@@ -1,4 +1,5 @@
-// Package signing defines signing identities, PDF signing with a visible appearance, certificate checks and verification.
+// The Identity interface and the checks run before and after signing.
+
 package signing
 
 import (

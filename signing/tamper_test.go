@@ -1,4 +1,5 @@
 // Tampering tests: an unsigned incremental update that changes page 1 after two signatures.
+
 package signing_test
 
 import (

@@ -1,4 +1,5 @@
 // The verification report as sentences for the officer, in Vietnamese (default) or English.
+
 package signing
 
 import (

@@ -1,4 +1,5 @@
 // A loopback relay to the timestamp authority, so pdfsign's context-free HTTP call obeys the caller's context.
+
 package signing
 
 import (

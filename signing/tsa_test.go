@@ -1,4 +1,5 @@
 // Tests for signing with an RFC 3161 timestamp from a loopback TSA, and for a TSA that is down.
+
 package signing_test
 
 import (

@@ -1,4 +1,5 @@
 // Signature verification: digest, certificate chain, timestamps and what changed after each signature.
+
 package signing
 
 import (

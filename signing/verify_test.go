@@ -1,6 +1,7 @@
 //go:debug x509negativeserial=1
 
 // Tests for Verify on real-world signed PDFs (shared/testdata/signed-pdfs), the report text, and the trust roots.
+
 package signing_test
 
 import (

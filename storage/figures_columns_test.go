@@ -1,5 +1,6 @@
 // Migration 00003: the stored figure columns follow the record and the pages (hostile records included),
 // survive the retention purge, are backfilled on an older database; payments and followed dossiers.
+
 package storage
 
 import (

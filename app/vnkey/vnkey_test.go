@@ -1,6 +1,7 @@
 // Hand-written Telex and VNI sequences: tone placement in both styles, free key order, undo by
 // repetition, backspace, words that are not Vietnamese, Unikey's backspace-and-Unicode stream,
 // and hostile key streams.
+
 package vnkey_test
 
 import (

@@ -1,5 +1,6 @@
 // The word table: at least 200 Vietnamese words and names, typed in Telex and VNI in several key
 // orders, each of which must give the word back.
+
 package vnkey_test
 
 import (

@@ -1,4 +1,5 @@
 // Tests of the colour bands: every boundary of every default rate, the unit's overrides and bad files.
+
 package bands
 
 import (

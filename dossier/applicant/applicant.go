@@ -1,5 +1,5 @@
-// Package applicant holds the person who hands in a dossier and reads them from the
-// QR code printed on the Vietnamese citizen identity card (CCCD / Thẻ căn cước).
+// The applicant record and the CCCD QR code parser.
+
 package applicant
 
 import (

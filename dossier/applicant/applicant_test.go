@@ -1,4 +1,5 @@
 // Tests for CCCD QR parsing and typed-in applicant validation, good and hostile input.
+
 package applicant
 
 import (

@@ -1,4 +1,5 @@
 // Tests for the procedure catalog: embedded data, strict loading, Vietnamese search.
+
 package catalog
 
 import (

@@ -1,4 +1,5 @@
 // Vietnamese-aware text folding used by catalog search and reused by the GUI.
+
 package catalog
 
 import (

@@ -1,6 +1,7 @@
 //go:build !unix
 
 // CPU time of the benchmark process: not measured outside Unix.
+
 package figures
 
 import "time"

@@ -1,6 +1,7 @@
 //go:build unix
 
 // CPU time of the benchmark process, on Unix.
+
 package figures
 
 import (

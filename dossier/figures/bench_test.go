@@ -1,4 +1,5 @@
 // Benchmark: a year of a busy desk (100,000 dossiers, their components, pages and files) computed under 200 ms.
+
 package figures
 
 import (

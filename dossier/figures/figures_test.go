@@ -1,4 +1,5 @@
 // Every figure and band of the known history, checked exactly; periods; hostile records.
+
 package figures
 
 import (

@@ -1,4 +1,5 @@
 // Time buckets of a period: days, ISO weeks, months and peak-month quarters, clipped to the period.
+
 package figures
 
 import (

@@ -1,4 +1,5 @@
 // Report periods in Asia/Ho_Chi_Minh: ISO weeks, months, quarters and their peak months, and their Vietnamese labels.
+
 package figures
 
 import (

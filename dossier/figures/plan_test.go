@@ -1,4 +1,5 @@
 // The figures' query is answered by the covering index alone, in index order (no table rows, no sort).
+
 package figures
 
 import (

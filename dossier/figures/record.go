@@ -1,4 +1,5 @@
 // A small, allocation-free reader of the few top-level keys of a dossier record the figures need.
+
 package figures
 
 import (

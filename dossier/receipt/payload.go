@@ -1,4 +1,5 @@
 // The machine-readable text carried by the receipt's QR code (Circular 01/2023/TT-VPCP fields).
+
 package receipt
 
 import (

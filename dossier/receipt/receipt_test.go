@@ -1,4 +1,5 @@
 // Tests for the receipt PDF, checked from outside with qpdf, pdftotext, pdftoppm and a QR decoder.
+
 package receipt
 
 import (

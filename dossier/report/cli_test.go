@@ -1,4 +1,5 @@
 // End to end through `sohoa report` (cli.ReportCmd) on a data folder holding the known history.
+
 package report_test
 
 import (

@@ -1,4 +1,5 @@
 // The PDF report: A4 landscape, DejaVu for the Vietnamese text, band colours as cell fills.
+
 package report
 
 import (

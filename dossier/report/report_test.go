@@ -1,5 +1,6 @@
 // The reports of the known history: the XLSX read back by excelize and by gnumeric's ssconvert,
 // the PDF rendered by pdftoppm and its Vietnamese text extracted by pdftotext.
+
 package report
 
 import (

@@ -1,4 +1,5 @@
 // The XLSX workbook: a summary sheet (header, bands, figures), one sheet per breakdown, the problem list and the thresholds.
+
 package report
 
 import (

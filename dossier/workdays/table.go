@@ -1,4 +1,5 @@
 // Per-year holiday tables: the government's yearly decisions on days off and swaps.
+
 package workdays
 
 import (

@@ -1,4 +1,5 @@
 // Tests for working-day arithmetic: Tết, Hùng Kings' day, substitutes, the 15:00 rule.
+
 package workdays
 
 import (

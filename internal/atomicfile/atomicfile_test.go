@@ -1,4 +1,5 @@
 // Tests of atomic file replacement: content, permissions, and nothing left behind on failure.
+
 package atomicfile
 
 import (

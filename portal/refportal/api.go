@@ -1,4 +1,5 @@
 // The submission API: bearer-token check, commit with idempotency, lookup by key and status by code.
+
 package refportal
 
 import (

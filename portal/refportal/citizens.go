@@ -1,4 +1,5 @@
 // Training citizen accounts of the reference portal.
+
 package refportal
 
 // Citizen is a portal account: the citizen logs in with their 12-digit CCCD number (ID) and Password.

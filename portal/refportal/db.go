@@ -1,4 +1,5 @@
 // The portal's own SQLite store of committed dossiers, the durable file helpers, and ListDossiers.
+
 package refportal
 
 import (

@@ -1,5 +1,6 @@
 // The device authorization grant (RFC 8628): device-code storage for the OpenID provider, and the page where
 // the citizen, on their own phone, enters the desk's user code, logs in and approves or denies.
+
 package refportal
 
 import (

@@ -1,4 +1,5 @@
 // The citizen login page of the reference portal (CCCD number + password), in Vietnamese.
+
 package refportal
 
 import (

@@ -1,5 +1,6 @@
 // The OpenID provider's storage: the desk's public client, short-lived auth requests, JWT access tokens
 // signed with a key persisted in the data dir.
+
 package refportal
 
 import (

@@ -1,6 +1,7 @@
 // After the commit: per-dossier status tokens, the trainer moving a dossier through the national statuses
 // 1–10, the payment request of a dossier with fees and its simulated payment (trainer page, pay page,
 // and SetStatus / MarkPaid for `sohoa portal set-status` and `sohoa portal pay`).
+
 package refportal
 
 import (

@@ -1,4 +1,5 @@
 // Tests of the reference portal's API against hostile and malformed requests.
+
 package refportal_test
 
 import (

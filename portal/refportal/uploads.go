@@ -1,4 +1,5 @@
 // The tus upload endpoint (tusd with a file store in the data dir), restricted to the uploading citizen.
+
 package refportal
 
 import (

@@ -1,4 +1,5 @@
 // Analysis rasters: a downsampled 8-bit luma copy of a page, its paper level and ink points.
+
 package cleanup
 
 import (

@@ -1,4 +1,5 @@
 // Benchmarks: the clean-up pipeline against ImageMagick's convert on realistic A4 pages, one core.
+
 package cleanup
 
 import (

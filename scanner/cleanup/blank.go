@@ -1,4 +1,5 @@
 // Blank-page detection: flags pages with no text-like ink (never drops them).
+
 package cleanup
 
 import (

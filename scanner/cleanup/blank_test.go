@@ -1,4 +1,5 @@
 // Tests for blank-page detection: blank pages with scan artefacts, and pages with little text.
+
 package cleanup
 
 import (

@@ -1,6 +1,7 @@
 //go:build windows
 
 // CPU time is not measured on Windows: the benchmarks report wall-clock figures only.
+
 package cleanup
 
 import "time"

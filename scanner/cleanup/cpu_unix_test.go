@@ -1,6 +1,7 @@
 //go:build !windows
 
 // CPU time of this process, for the benchmarks' CPU-time figures (getrusage).
+
 package cleanup
 
 import (

@@ -1,4 +1,5 @@
 // Cropping to the paper: removes the dark lid or scanner background around a page.
+
 package cleanup
 
 import (

@@ -1,4 +1,5 @@
 // Tests for cropping the dark scanner lid around the paper.
+
 package cleanup
 
 import (

@@ -1,4 +1,5 @@
 // Skew estimation (projection profiles of text lines); the rotation back to straight is in rotate.go.
+
 package cleanup
 
 import (

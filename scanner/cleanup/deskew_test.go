@@ -1,4 +1,5 @@
 // Tests for skew estimation and correction on generated, rotated text pages.
+
 package cleanup
 
 import (

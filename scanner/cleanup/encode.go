@@ -1,4 +1,5 @@
 // Size-tuned encoding: JPEG (colour 4:2:0 or 8-bit grey) at a per-page quality, or bilevel PNG.
+
 package cleanup
 
 import (

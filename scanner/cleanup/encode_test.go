@@ -1,4 +1,5 @@
 // Tests for size-tuned encoding, the legibility metric, and embedding the output with pdfcpu.
+
 package cleanup
 
 import (

@@ -1,5 +1,6 @@
 // Tests that the fast paths (fused colour conversion, block sums; the rotation's are in rotate_test.go) give exactly
 // what the straightforward code gives.
+
 package cleanup
 
 import (

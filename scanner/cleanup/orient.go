@@ -1,4 +1,5 @@
 // Page orientation: quarter-turn detection from text-line structure, and quarter-turn rotation.
+
 package cleanup
 
 import (

@@ -1,4 +1,5 @@
 // Tests for orientation detection on generated pages turned by quarter turns.
+
 package cleanup
 
 import (

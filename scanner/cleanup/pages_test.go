@@ -1,5 +1,6 @@
 // Test pages for the clean-up tests and benchmarks: A4 text pages drawn with the embedded font,
 // then "scanned" with paper tint, sensor noise, skew, a dark lid border or show-through.
+
 package cleanup
 
 import (

@@ -1,4 +1,5 @@
 // Tests for the whole clean-up pipeline on generated scans and on the virtual scanner's pages.
+
 package cleanup
 
 import (

@@ -1,5 +1,6 @@
 // Bilinear rotation by a small angle (deskew): incremental 32.32 fixed-point source coordinates,
 // each output row's in-page span clipped analytically, packed-lane arithmetic on RGBA and grey.
+
 package cleanup
 
 import (

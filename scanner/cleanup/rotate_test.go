@@ -1,5 +1,6 @@
 // Tests of the bilinear rotation: the same as a per-pixel version of its arithmetic, within one
 // level of an independent floating-point rotation on a generated page, and sound on odd sizes.
+
 package cleanup
 
 import (

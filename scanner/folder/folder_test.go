@@ -1,5 +1,6 @@
 // Tests of the hot folder on real folders: slow writers, order, moves, crashes at every step,
 // cancel, MaxPages, corrupt and hostile files.
+
 package folder
 
 import (

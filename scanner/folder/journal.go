@@ -1,5 +1,6 @@
 // The hot folder's journal: files being taken, how many of their pages were accepted, and the
 // content hashes of completed files; every change is an fsync'd atomic rename.
+
 package folder
 
 import (

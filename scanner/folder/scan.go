@@ -1,5 +1,6 @@
 // The hot folder's Scan loop: polling for complete files, taking them in order, handing their
 // pages over and moving them on.
+
 package folder
 
 import (

@@ -1,4 +1,5 @@
 // JPEG and PNG import: header checks before decoding, EXIF orientation, resolution from the file.
+
 package importer
 
 import (

@@ -1,5 +1,6 @@
 // PDF import: pdfcpu reads and validates the file; encrypted files are refused; existing signatures
 // are found (/ByteRange signature dictionaries) and named from their CMS, and the bytes are kept as given.
+
 package importer
 
 import (

@@ -1,5 +1,6 @@
 // TIFF import, every page: the IFD chain is walked here and each page is decoded by
 // golang.org/x/image/tiff through a view of the file whose header points at that page's IFD.
+
 package importer
 
 import (

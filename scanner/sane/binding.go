@@ -2,6 +2,7 @@
 
 // Thin cgo binding to libsane. Every call except sane_cancel goes through libMu: libsane is not
 // thread-safe. sane_init runs once per process and sane_exit never runs (backends keep state).
+
 package sane
 
 /*

@@ -1,4 +1,5 @@
 // Errors of the SANE backend: SANE status codes as typed errors that unwrap to scanner's sentinels.
+
 package sane
 
 import (

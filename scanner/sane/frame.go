@@ -1,4 +1,5 @@
 // Frame decoding for the SANE backend: raw sane_read bytes plus SANE_Parameters into image.Image.
+
 package sane
 
 import (

@@ -1,5 +1,6 @@
 // Option model for the SANE backend: descriptors as plain Go values and the rules that map
 // sohoa's Settings onto a device's own "source", "mode", "depth", "resolution" and geometry options.
+
 package sane
 
 import (

@@ -2,6 +2,7 @@
 
 // Package sane drives scanners through the system's libsane; this build has no cgo, so the
 // backend only reports ErrNotAvailable.
+
 package sane
 
 import (

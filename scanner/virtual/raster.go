@@ -1,4 +1,5 @@
 // Raster helpers for the virtual scanner: cached glyph drawing with the embedded font, lines, skew and noise.
+
 package virtual
 
 import (

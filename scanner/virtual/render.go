@@ -1,5 +1,6 @@
 // Page rendering for the virtual scanner: a filled birth-registration declaration, a birth
 // certificate, continuation pages and blank backs, drawn at the requested resolution.
+
 package virtual
 
 import (

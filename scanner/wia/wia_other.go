@@ -1,6 +1,7 @@
 //go:build !windows
 
 // Off Windows there is no WIA: no backend is registered and Open says why.
+
 package wia
 
 import "sohoa/scanner"

@@ -1,5 +1,6 @@
 // Tests of the shared WIA code: HRESULT classification, scan settings as WIA properties, and page
 // decoding of good, corrupt, truncated and hostile data.
+
 package wia_test
 
 import (

@@ -3,6 +3,7 @@
 // The Windows side: WIA's automation objects (WIA.DeviceManager, Device, Item) over COM through
 // go-ole. Every COM call runs on one locked OS thread with COM initialised for the call's
 // duration. Not run in CI: compiled for GOOS=windows only; see the README for what was verified.
+
 package wia
 
 import (

@@ -1,6 +1,7 @@
 //go:build !windows
 
 // The Windows certificate store is absent from this build: List and Open say so.
+
 package certstore
 
 import (

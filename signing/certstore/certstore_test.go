@@ -1,5 +1,6 @@
 // Tests of the certificate selection shared by every platform, the thumbprint against openssl's,
 // and the off-Windows answer.
+
 package certstore_test
 
 import (

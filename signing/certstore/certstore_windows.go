@@ -3,6 +3,7 @@
 // The Windows side: the current user's Personal ("MY") store read through crypt32, the private key
 // reached through CNG with certtostore (the token driver shows its own PIN dialog when signing).
 // Not run in CI: compiled for GOOS=windows only; see the README for what was verified on Windows.
+
 package certstore
 
 import (

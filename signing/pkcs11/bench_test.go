@@ -2,6 +2,7 @@
 
 // BenchmarkSign20MB: signing a 20 MB scanned PDF with a SoftHSM2 RSA 2048 key, split into hashing,
 // token and writing time.
+
 package pkcs11_test
 
 import (

@@ -1,4 +1,5 @@
 // Known PKCS#11 module locations per operating system (Vietnamese CA tokens, SoftHSM2, OpenSC).
+
 package pkcs11
 
 import (

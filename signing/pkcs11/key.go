@@ -2,6 +2,7 @@
 
 // The logged-in token key as a crypto.Signer: PKCS#1 v1.5, RSA-PSS and ECDSA, context-specific login
 // for CKA_ALWAYS_AUTHENTICATE keys, and errors for a pulled token or a closed session.
+
 package pkcs11
 
 import (

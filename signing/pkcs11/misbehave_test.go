@@ -1,6 +1,7 @@
 //go:build cgo
 
 // Tests for PIN states, a pulled token, a closed session, a second token, CKA_ALWAYS_AUTHENTICATE and RSA-PSS.
+
 package pkcs11_test
 
 import (

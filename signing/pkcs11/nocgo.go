@@ -1,6 +1,7 @@
 //go:build !cgo
 
 // Stubs for builds without cgo: USB tokens need the C PKCS#11 interface.
+
 package pkcs11
 
 import "sohoa/signing"

@@ -1,6 +1,7 @@
 //go:build cgo
 
 // Logging in to a token: PIN-state checks before and after the attempt, and choosing the signing key.
+
 package pkcs11
 
 import (

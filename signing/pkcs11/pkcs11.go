@@ -1,4 +1,5 @@
-// Package pkcs11 signs with USB tokens and HSMs through their PKCS#11 module (crypto11, miekg/pkcs11).
+// Identities on USB tokens and HSMs through their PKCS#11 module (miekg/pkcs11).
+
 package pkcs11
 
 import (

@@ -1,6 +1,7 @@
 //go:build cgo
 
 // Module loading (one initialisation per process) and listing tokens and certificates without a PIN.
+
 package pkcs11
 
 import (

@@ -1,6 +1,7 @@
 //go:build cgo
 
 // Tests against a SoftHSM2 token created by the test: list, sign a PDF, wrong PIN, RSA 3072 and ECDSA keys.
+
 package pkcs11_test
 
 import (

@@ -1,4 +1,5 @@
-// Package pkcs12 provides software signing identities: .p12/.pfx files and the generated TRAINING identity.
+// Software identities: .p12/.pfx files and the generated training identity.
+
 package pkcs12
 
 import (

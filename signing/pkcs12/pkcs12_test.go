@@ -1,4 +1,5 @@
 // Tests for .p12 files and the training identity.
+
 package pkcs12_test
 
 import (

@@ -1,4 +1,5 @@
 // The TRAINING identity: a local CA and an officer certificate generated on first use and kept in a folder.
+
 package pkcs12
 
 import (

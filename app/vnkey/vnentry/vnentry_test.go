@@ -1,5 +1,6 @@
 // Headless tests of the Vietnamese entry: Telex and VNI typing, Unikey's backspace-and-Unicode
 // stream fed as key events, the Alt+Z toggle and its badge, and words cut by cursor moves.
+
 package vnentry_test
 
 import (

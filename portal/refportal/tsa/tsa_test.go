@@ -1,4 +1,5 @@
 // Tests of the timestamp authority with OpenSSL as the client and verifier, and with hostile requests.
+
 package tsa_test
 
 import (

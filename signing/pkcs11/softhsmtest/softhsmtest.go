@@ -1,7 +1,7 @@
 //go:build cgo
 
-// Package softhsmtest creates throwaway SoftHSM2 tokens holding a key and a certificate issued by a
-// test CA, for the tests that sign through the real PKCS#11 path (pkcs11, the CLI, the GUI).
+// Throwaway SoftHSM2 tokens with a key and a certificate, for tests.
+
 package softhsmtest
 
 import (

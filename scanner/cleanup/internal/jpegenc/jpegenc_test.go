@@ -1,4 +1,5 @@
 // Tests: the fork writes exactly what image/jpeg writes, whole pages and band samples, at every quality.
+
 package jpegenc
 
 import (

@@ -1,0 +1,2 @@
+// Package cli holds sohoa's subcommands; main.go adds the GUI and runs them.
+package cli

@@ -1,0 +1,2 @@
+// Package signing defines signing identities, PDF signing with a visible appearance, certificate checks and verification.
+package signing

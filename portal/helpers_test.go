@@ -3,6 +3,8 @@
 package portal_test
 
 import (
+	"sohoa/internal/testdata"
+
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -19,23 +21,10 @@ import (
 	"sohoa/portal/refportal"
 )
 
-// sharedTestdata is <repo>/../shared/testdata, found from the package directory.
+// sharedTestdata is the project's testdata/ folder.
 func sharedTestdata(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "testdata")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repo root (go.mod) not found")
-		}
-		dir = parent
-	}
+	return testdata.Dir(t)
 }
 
 func readShared(t testing.TB, name string) []byte {

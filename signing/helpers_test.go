@@ -3,6 +3,8 @@
 package signing_test
 
 import (
+	"sohoa/internal/testdata"
+
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
@@ -189,21 +191,10 @@ func qpdfCheck(t testing.TB, file string) {
 	}
 }
 
+// sharedTestdata is the project's testdata/<sub>.
 func sharedTestdata(t testing.TB, sub string) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The package sits at <repo>/signing; shared/ sits beside the repo.
-	for dir := wd; dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
-		p := filepath.Join(dir, "..", "shared", "testdata", sub)
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-	}
-	t.Fatalf("shared/testdata/%s not found above %s", sub, wd)
-	return ""
+	return testdata.Dir(t, sub)
 }
 
 // makeScanPDF builds n A4 pages, each carrying its own 150 dpi greyscale JPEG like a scanned page.

@@ -1,6 +1,6 @@
 //go:debug x509negativeserial=1
 
-// Tests for Verify on real-world signed PDFs (shared/testdata/signed-pdfs), the report text, and the trust roots.
+// Tests for Verify on real-world signed PDFs (testdata/signed-pdfs), the report text, and the trust roots.
 
 package signing_test
 
@@ -20,7 +20,7 @@ import (
 	"sohoa/signing"
 )
 
-// The expectations come from shared/testdata/signed-pdfs/README.md.
+// The expectations come from testdata/signed-pdfs/README.md.
 func TestVerifySharedSignedPDFs(t *testing.T) {
 	dir := sharedTestdata(t, "signed-pdfs")
 	type exp struct {

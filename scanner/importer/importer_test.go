@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"sohoa/internal/testdata"
+
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -19,14 +21,10 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// sharedTestdata is <repo>/../shared/testdata, found from the package directory.
+// sharedTestdata is the project's testdata/ folder.
 func sharedTestdata(t *testing.T) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Join(wd, "..", "..", "..", "shared", "testdata")
+	return testdata.Dir(t)
 }
 
 func run(t *testing.T, name string, args ...string) {

@@ -3,6 +3,8 @@
 package escltest
 
 import (
+	"sohoa/internal/testdata"
+
 	"bytes"
 	"fmt"
 	"image"
@@ -19,24 +21,10 @@ import (
 	"sohoa/scanner/escl"
 )
 
-// CaptureDir returns the folder of real eSCL captures, <repo>/../shared/testdata/escl, where the
-// repo root is found by walking up from the working directory to go.mod.
+// CaptureDir returns the folder of real eSCL captures, <repo>/testdata/escl.
 func CaptureDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "testdata", "escl")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("escltest: no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return testdata.Dir(tb, "escl")
 }
 
 // Capture reads one capture file by name.

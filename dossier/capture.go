@@ -87,12 +87,10 @@ func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
 			return nil
 		},
 	})
-	if err := d.db.Audit(ctx, d.actor(), "component.scanned", r.Dossier, map[string]any{
+	// Each page was recorded with its own audit row and state move; this row sums the scan up.
+	if err := d.audit(ctx, "component.scanned", r.Dossier, map[string]any{
 		"component": r.Component, "device": dev.Address(), "pages": stored, "dpi": s.DPI, "mode": s.Mode, "source": s.Source,
 		"error": errString(scanErr)}); err != nil && scanErr == nil {
-		scanErr = err
-	}
-	if err := d.refreshCaptured(ctx, r.Dossier); err != nil && scanErr == nil {
 		scanErr = err
 	}
 	if scanErr != nil {
@@ -129,28 +127,29 @@ func errString(err error) string {
 }
 
 func (d *Desk) markScanStart(ctx context.Context, id string) error {
-	row, err := d.db.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	rec, err := decodeRecord(row)
-	if err != nil {
-		return err
-	}
-	if !rec.ScanStarted.IsZero() {
-		return nil
-	}
-	rec.ScanStarted = d.now()
-	if err := encodeRecord(&row, rec); err != nil {
-		return err
-	}
-	return d.db.UpdateDossier(ctx, row)
+	return d.db.Update(ctx, "mark scan start", func(tx *storage.Tx) error {
+		return d.updateRecordTx(tx, id, func(r *Record) {
+			if r.ScanStarted.IsZero() {
+				r.ScanStarted = d.now()
+			}
+		})
+	})
 }
 
 // storeImage records one page at the end of the component. Scanned pages go through the clean-up
 // pipeline (crop to the paper, deskew, upright, blank flag, size-tuned JPEG); imported photos are
 // only flagged and encoded, never reshaped.
 func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
+	p, img, err := d.putImage(id, comp, img, dpi, mode, source, clean)
+	if err != nil {
+		return storage.Page{}, nil, err
+	}
+	p, err = d.storePage(ctx, p, 0)
+	return p, img, err
+}
+
+// putImage cleans (or only encodes) one page image and stores its blob; the page row is not written yet.
+func (d *Desk) putImage(id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
 	var data []byte
 	var format string
 	var blank bool
@@ -181,11 +180,55 @@ func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image,
 	b := img.Bounds()
 	p := storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
 		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: blank, Source: source, CreatedAt: d.now()}
-	p.ID, err = d.db.AddPage(ctx, p)
-	if err != nil {
-		return storage.Page{}, nil, err
-	}
 	return p, img, nil
+}
+
+// storePage records a page whose blob is stored, in one step: it checks the dossier can still be edited,
+// inserts the page at p.Position (at the end when negative) or puts it in place of page replace (when not
+// 0), appends the audit row and moves the dossier between draft and captured as its required components
+// fill. A crash leaves the page with its audit row and the right state, or nothing.
+func (d *Desk) storePage(ctx context.Context, p storage.Page, replace int64) (storage.Page, error) {
+	err := d.db.Update(ctx, "capture page", func(tx *storage.Tx) error {
+		if err := d.capturable(tx, p.DossierID, p.ComponentCode); err != nil {
+			return err
+		}
+		action, detail := "page.added", map[string]any{"component": p.ComponentCode, "source": p.Source, "blank": p.Blank}
+		var err error
+		if replace != 0 {
+			if _, err := d.pageTx(tx, p.DossierID, p.ComponentCode, replace); err != nil {
+				return err
+			}
+			action, detail["replaced"] = "page.replaced", replace
+			p.ID, err = tx.Pages().Replace(replace, p)
+		} else {
+			p.ID, err = tx.Pages().Add(p)
+		}
+		if err != nil {
+			return err
+		}
+		if p, err = tx.Pages().Get(p.ID); err != nil {
+			return err
+		}
+		detail["page"], detail["position"] = p.ID, p.Position
+		if err := tx.Audit(d.actor(), action, p.DossierID, detail); err != nil {
+			return err
+		}
+		return d.refreshTx(tx, p.DossierID)
+	})
+	return p, err
+}
+
+// capturable checks, inside tx, that pages can be added to component comp of dossier id.
+func (d *Desk) capturable(tx *storage.Tx, id, comp string) error {
+	v, err := d.viewTx(tx, id)
+	if err != nil {
+		return err
+	}
+	if err := d.editable(v); err != nil {
+		return err
+	}
+	_, err = d.component(v, comp)
+	return err
 }
 
 func isPaletted(img image.Image) bool {
@@ -229,11 +272,15 @@ func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) err
 			return err
 		}
 	}
-	return d.refreshCaptured(ctx, id)
+	return nil
 }
 
+// storeImport stores one imported file: its blobs first, then its rows, its audit row and the state move
+// in one step.
 func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
 	source := "import:" + res.Name
+	var file *storage.File
+	var pages []storage.Page
 	switch res.Kind {
 	case "pdf":
 		sha, err := d.db.Blobs().PutBytes(res.PDF)
@@ -245,18 +292,36 @@ func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Re
 		if len(res.Signatures) > 0 {
 			f.Signer = res.Signatures[0]
 		}
-		if _, err := d.db.AddFile(ctx, f); err != nil {
-			return err
-		}
+		file = &f
 	default:
 		for _, p := range res.Pages {
-			if _, _, err := d.storeImage(ctx, id, comp, p.Image, p.DPI, scanner.ModeColor, source, false); err != nil {
+			sp, _, err := d.putImage(id, comp, p.Image, p.DPI, scanner.ModeColor, source, false)
+			if err != nil {
+				return err
+			}
+			pages = append(pages, sp)
+		}
+	}
+	return d.db.Update(ctx, "import file", func(tx *storage.Tx) error {
+		if err := d.capturable(tx, id, comp); err != nil {
+			return err
+		}
+		if file != nil {
+			if _, err := tx.Files().Add(*file); err != nil {
 				return err
 			}
 		}
-	}
-	return d.db.Audit(ctx, d.actor(), "component.imported", id, map[string]any{
-		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed})
+		for _, p := range pages {
+			if _, err := tx.Pages().Add(p); err != nil {
+				return err
+			}
+		}
+		if err := tx.Audit(d.actor(), "component.imported", id, map[string]any{
+			"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed}); err != nil {
+			return err
+		}
+		return d.refreshTx(tx, id)
+	})
 }
 
 // File roles.
@@ -281,7 +346,12 @@ func (d *Desk) editable(v View) error {
 
 // refreshCaptured moves the dossier between draft and captured as required components fill or empty.
 func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
-	v, err := d.Dossier(ctx, id)
+	return d.db.Update(ctx, "refresh captured", func(tx *storage.Tx) error { return d.refreshTx(tx, id) })
+}
+
+// refreshTx is refreshCaptured inside the step's transaction.
+func (d *Desk) refreshTx(tx *storage.Tx, id string) error {
+	v, err := d.viewTx(tx, id)
 	if err != nil {
 		return err
 	}
@@ -293,31 +363,40 @@ func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
 	}
 	switch {
 	case v.State == Draft && complete:
-		return d.move(ctx, id, Draft, Captured, nil)
+		return d.moveTx(tx, id, Draft, Captured, nil)
 	case v.State == Captured && !complete:
-		return d.move(ctx, id, Captured, Draft, nil)
+		return d.moveTx(tx, id, Captured, Draft, nil)
 	}
 	return nil
 }
 
 // ReopenCapture drops the signatures of a signed (or failed) dossier so its pages can be edited again.
 func (d *Desk) ReopenCapture(ctx context.Context, id string) error {
-	v, err := d.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := checkMove(id, v.State, Captured); err != nil {
-		return err
-	}
-	for _, c := range v.Components {
-		if err := d.db.DeleteFiles(ctx, id, c.Code, RoleSigned); err != nil {
+	return d.db.Update(ctx, "reopen capture", func(tx *storage.Tx) error {
+		st, err := stateTx(tx, id)
+		if err != nil {
 			return err
 		}
-	}
-	if err := d.move(ctx, id, v.State, Captured, map[string]any{"signatures_dropped": true}); err != nil {
-		return err
-	}
-	return d.refreshCaptured(ctx, id)
+		if err := checkMove(id, st, Captured); err != nil {
+			return err
+		}
+		if err := tx.Files().Delete(id, "", RoleSigned); err != nil {
+			return err
+		}
+		if st == Failed {
+			// The failed upload will not be retried: its item goes, a new submission makes a new one.
+			if err := tx.Outbox().Delete(id); err != nil {
+				return err
+			}
+			if err := tx.Secrets().Delete(id, storage.SecretCitizenToken); err != nil {
+				return err
+			}
+		}
+		if err := d.moveTx(tx, id, st, Captured, map[string]any{"signatures_dropped": true}); err != nil {
+			return err
+		}
+		return d.refreshTx(tx, id)
+	})
 }
 
 // PageImage decodes a stored page, with its rotation applied.
@@ -333,17 +412,33 @@ func (d *Desk) PageImage(ctx context.Context, p storage.Page) (image.Image, erro
 	return Rotate(img, p.Rotation), nil
 }
 
-func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
-	pages, err := d.db.Pages(ctx, id, comp)
+func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (p storage.Page, err error) {
+	err = d.db.View(ctx, func(tx *storage.Tx) error { p, err = d.pageTx(tx, id, comp, pageID); return err })
+	return p, err
+}
+
+// pageTx reads page pageID inside tx, checking it belongs to component comp of dossier id.
+func (d *Desk) pageTx(tx *storage.Tx, id, comp string, pageID int64) (storage.Page, error) {
+	p, err := tx.Pages().Get(pageID)
+	if err == nil && (p.DossierID != id || p.ComponentCode != comp) {
+		err = storage.ErrNotFound
+	}
+	if err != nil {
+		return storage.Page{}, fmt.Errorf("dossier %s/%s: page %d: %w", id, comp, pageID, storage.ErrNotFound)
+	}
+	return p, nil
+}
+
+// editTx checks inside tx that dossier id can be edited and page pageID is one of comp's pages.
+func (d *Desk) editTx(tx *storage.Tx, id, comp string, pageID int64) (storage.Page, error) {
+	v, err := d.viewTx(tx, id)
 	if err != nil {
 		return storage.Page{}, err
 	}
-	for _, p := range pages {
-		if p.ID == pageID {
-			return p, nil
-		}
+	if err := d.editable(v); err != nil {
+		return storage.Page{}, err
 	}
-	return storage.Page{}, fmt.Errorf("dossier %s/%s: page %d: %w", id, comp, pageID, storage.ErrNotFound)
+	return d.pageTx(tx, id, comp, pageID)
 }
 
 // RotatePage turns a page by a multiple of 90 degrees clockwise.
@@ -351,43 +446,50 @@ func (d *Desk) RotatePage(ctx context.Context, id, comp string, pageID int64, de
 	if degrees%90 != 0 {
 		return fmt.Errorf("rotate page: %d° is not a multiple of 90°", degrees)
 	}
-	if err := d.editableID(ctx, id); err != nil {
-		return err
-	}
-	p, err := d.page(ctx, id, comp, pageID)
-	if err != nil {
-		return err
-	}
-	p.Rotation = ((p.Rotation+degrees)%360 + 360) % 360
-	if err := d.db.UpdatePage(ctx, p); err != nil {
-		return err
-	}
-	return d.db.Audit(ctx, d.actor(), "page.rotated", id, map[string]any{"component": comp, "page": pageID, "rotation": p.Rotation})
+	return d.db.Update(ctx, "rotate page", func(tx *storage.Tx) error {
+		p, err := d.editTx(tx, id, comp, pageID)
+		if err != nil {
+			return err
+		}
+		p.Rotation = ((p.Rotation+degrees)%360 + 360) % 360
+		if err := tx.Pages().Update(p); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "page.rotated", id, map[string]any{"component": comp, "page": pageID, "rotation": p.Rotation})
+	})
 }
 
 // DeletePage removes a page from a component (the officer's decision; blank pages are only flagged).
 func (d *Desk) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
-	if err := d.editableID(ctx, id); err != nil {
-		return err
-	}
-	if _, err := d.page(ctx, id, comp, pageID); err != nil {
-		return err
-	}
-	if err := d.db.DeletePage(ctx, pageID); err != nil {
-		return err
-	}
-	if err := d.db.Audit(ctx, d.actor(), "page.deleted", id, map[string]any{"component": comp, "page": pageID}); err != nil {
-		return err
-	}
-	return d.refreshCaptured(ctx, id)
+	return d.db.Update(ctx, "delete page", func(tx *storage.Tx) error {
+		if _, err := d.editTx(tx, id, comp, pageID); err != nil {
+			return err
+		}
+		if err := tx.Pages().Delete(pageID); err != nil {
+			return err
+		}
+		if err := tx.Audit(d.actor(), "page.deleted", id, map[string]any{"component": comp, "page": pageID}); err != nil {
+			return err
+		}
+		return d.refreshTx(tx, id)
+	})
 }
 
 // ReorderPages sets the order of a component's pages; ids must name every page exactly once.
 func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
-	if err := d.editableID(ctx, id); err != nil {
+	return d.db.Update(ctx, "reorder pages", func(tx *storage.Tx) error { return d.reorderTx(tx, id, comp, ids) })
+}
+
+// reorderTx is ReorderPages inside the step's transaction.
+func (d *Desk) reorderTx(tx *storage.Tx, id, comp string, ids []int64) error {
+	v, err := d.viewTx(tx, id)
+	if err != nil {
 		return err
 	}
-	pages, err := d.db.Pages(ctx, id, comp)
+	if err := d.editable(v); err != nil {
+		return err
+	}
+	pages, err := tx.Pages().List(id, comp)
 	if err != nil {
 		return err
 	}
@@ -405,36 +507,30 @@ func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) e
 		}
 		seen[i] = true
 	}
-	if err := d.db.ReorderPages(ctx, id, comp, ids); err != nil {
+	if err := tx.Pages().Reorder(id, comp, ids); err != nil {
 		return err
 	}
-	return d.db.Audit(ctx, d.actor(), "page.reordered", id, map[string]any{"component": comp, "order": ids})
+	return tx.Audit(d.actor(), "page.reordered", id, map[string]any{"component": comp, "order": ids})
 }
 
 // MovePage moves one page to a new 0-based position within its component.
 func (d *Desk) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
-	pages, err := d.db.Pages(ctx, id, comp)
-	if err != nil {
-		return err
-	}
-	ids := make([]int64, 0, len(pages))
-	for _, p := range pages {
-		if p.ID != pageID {
-			ids = append(ids, p.ID)
+	return d.db.Update(ctx, "move page", func(tx *storage.Tx) error {
+		pages, err := tx.Pages().List(id, comp)
+		if err != nil {
+			return err
 		}
-	}
-	if len(ids) == len(pages) {
-		return fmt.Errorf("move page: page %d: %w", pageID, storage.ErrNotFound)
-	}
-	to = min(max(to, 0), len(ids))
-	ids = append(ids[:to], append([]int64{pageID}, ids[to:]...)...)
-	return d.ReorderPages(ctx, id, comp, ids)
-}
-
-func (d *Desk) editableID(ctx context.Context, id string) error {
-	v, err := d.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	return d.editable(v)
+		ids := make([]int64, 0, len(pages))
+		for _, p := range pages {
+			if p.ID != pageID {
+				ids = append(ids, p.ID)
+			}
+		}
+		if len(ids) == len(pages) {
+			return fmt.Errorf("move page: page %d: %w", pageID, storage.ErrNotFound)
+		}
+		to = min(max(to, 0), len(ids))
+		ids = append(ids[:to], append([]int64{pageID}, ids[to:]...)...)
+		return d.reorderTx(tx, id, comp, ids)
+	})
 }

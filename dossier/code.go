@@ -44,13 +44,9 @@ func FormatCode(unit string, day time.Time, seq int) string {
 // nextCode takes the next number of the unit's daily sequence; the sequence lives in the store,
 // so it survives restarts and never repeats. A unit with several desks gives each desk a number
 // 1–9: desk k then numbers its dossiers k001–k999 each day, so two desks never hand out the same code.
-func (d *Desk) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
+func (d *Desk) nextCode(tx *storage.Tx, unit string, desk int, now time.Time) (string, error) {
 	day := now.In(Location).Format("060102")
-	desk, err := d.DeskNumber(ctx)
-	if err != nil {
-		return "", err
-	}
-	n, err := d.db.NextSequence(ctx, unit, day)
+	n, err := tx.Settings().NextSequence(unit, day)
 	if err != nil {
 		return "", err
 	}
@@ -90,8 +86,10 @@ func (d *Desk) SetDeskNumber(ctx context.Context, n int) error {
 	if n < 0 || n > 9 {
 		return fmt.Errorf("%w (given: %d)", ErrInvalidDesk, n)
 	}
-	if err := d.db.SetSetting(ctx, settingDesk, strconv.Itoa(n)); err != nil {
-		return err
-	}
-	return d.db.Audit(ctx, d.actor(), "desk.numbered", "", map[string]any{"desk": n})
+	return d.db.Update(ctx, "number desk", func(tx *storage.Tx) error {
+		if err := tx.Settings().Set(settingDesk, strconv.Itoa(n)); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "desk.numbered", "", map[string]any{"desk": n})
+	})
 }

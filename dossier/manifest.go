@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sohoa/portal"
+	"sohoa/storage"
 )
 
 // ManifestVersion is the version of the manifest layout this desk writes.
@@ -30,6 +31,11 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	if err != nil {
 		return portal.Manifest{}, err
 	}
+	return manifestOf(v, unit), nil
+}
+
+// manifestOf builds the manifest of a dossier view (read in the step's transaction).
+func manifestOf(v View, unit storage.Unit) portal.Manifest {
 	a := v.Record.Applicant
 	m := portal.Manifest{
 		SchemaVersion:         ManifestVersion,
@@ -77,5 +83,5 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 			})
 		}
 	}
-	return m, nil
+	return m
 }

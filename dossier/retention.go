@@ -50,7 +50,7 @@ func (d *Desk) Purge(ctx context.Context) (storage.PurgeResult, error) {
 		return res, err
 	}
 	if res.Pages+res.Files > 0 {
-		err = d.db.Audit(ctx, d.actor(), "retention.purged", "", res)
+		err = d.audit(ctx, "retention.purged", "", res)
 	}
 	return res, err
 }

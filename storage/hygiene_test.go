@@ -18,7 +18,7 @@ func TestCrashBetweenBlobAndRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddPage(ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: kept, Format: "png"}); err != nil {
+	if _, err := tAddPage(db, ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: kept, Format: "png"}); err != nil {
 		t.Fatal(err)
 	}
 	// The "crash": the blob is written, the row never is.
@@ -80,13 +80,13 @@ func TestDanglingRows(t *testing.T) {
 		}
 		shas = append(shas, sha)
 	}
-	if _, err := db.AddPage(ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: shas[0], Format: "jpeg"}); err != nil {
+	if _, err := tAddPage(db, ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: shas[0], Format: "jpeg"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddPage(ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: shas[1], Format: "jpeg"}); err != nil {
+	if _, err := tAddPage(db, ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: shas[1], Format: "jpeg"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddFile(ctx, File{DossierID: "D", ComponentCode: "TP1", Name: "TP1.pdf", Role: "signed", Blob: shas[2]}); err != nil {
+	if _, err := tAddFile(db, ctx, File{DossierID: "D", ComponentCode: "TP1", Name: "TP1.pdf", Role: "signed", Blob: shas[2]}); err != nil {
 		t.Fatal(err)
 	}
 	// Blob 0 disappears, blob 2 rots on disk.

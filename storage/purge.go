@@ -4,7 +4,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -26,7 +25,7 @@ func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (
 	}
 	now := db.now()
 	var blobs []string
-	err := db.write(ctx, "purge submitted dossiers", func(tx *sql.Tx) error {
+	err := db.Update(ctx, "purge submitted dossiers", func(tx *Tx) error {
 		for _, t := range []struct {
 			table string
 			age   time.Duration
@@ -35,9 +34,9 @@ func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (
 			if t.age == 0 {
 				continue
 			}
-			where := `dossier_id IN (SELECT id FROM dossiers WHERE state = 'submitted' AND updated_at < ?)`
+			where := `dossier_id IN (SELECT id FROM dossiers WHERE state = ? AND updated_at < ?)`
 			cutoff := nanos(now.Add(-t.age))
-			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT blob FROM `+t.table+` WHERE `+where, cutoff)
+			rows, err := tx.query(`SELECT DISTINCT blob FROM `+t.table+` WHERE `+where, StateSubmitted, cutoff)
 			if err != nil {
 				return err
 			}
@@ -52,7 +51,7 @@ func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (
 			if err := rows.Close(); err != nil {
 				return err
 			}
-			r, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE `+where, cutoff)
+			r, err := tx.exec(`DELETE FROM `+t.table+` WHERE `+where, StateSubmitted, cutoff)
 			if err != nil {
 				return err
 			}

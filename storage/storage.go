@@ -118,34 +118,6 @@ func (db *DB) Dir() string { return db.dir }
 // Blobs returns the data folder's content-addressed blob store.
 func (db *DB) Blobs() *Blobs { return db.blobs }
 
-// write runs fn in one write transaction (BEGIN IMMEDIATE), one at a time within this process.
-func (db *DB) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
-	select {
-	case db.wsem <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("%s: %w", what, ctx.Err())
-	}
-	defer func() { <-db.wsem }()
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return dbErr(what, err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		var keep *keptError
-		if errors.As(err, &keep) {
-			return fmt.Errorf("%s: %w", what, keep.err)
-		}
-		return dbErr(what, err)
-	}
-	CrashPoint("before-commit:" + what)
-	if err := tx.Commit(); err != nil {
-		return dbErr(what, err)
-	}
-	CrashPoint("after-commit:" + what)
-	return nil
-}
-
 // keptError carries an already classified error out of a write transaction unchanged.
 type keptError struct{ err error }
 

@@ -5,6 +5,7 @@ package figures
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -156,7 +157,7 @@ type fact struct {
 	rowid         int64 // the row, to read a problem's details or a procedure's name
 }
 
-// State codes in fig_bits (storage migration 00003).
+// State codes of the figures, from the dossier's state column (the store's names, not spelt here).
 const (
 	stateDraft = iota
 	stateCaptured
@@ -167,6 +168,15 @@ const (
 )
 
 var stateNames = []string{storage.StateDraft, storage.StateCaptured, storage.StateSigned, storage.StateQueued, storage.StateSubmitted, storage.StateFailed}
+
+// stateCodes maps a stored state to its code; an unknown state counts as failed (someone must look).
+var stateCodes = func() map[string]int {
+	m := map[string]int{}
+	for i, n := range stateNames {
+		m[n] = i
+	}
+	return m
+}()
 
 // noStatus is a portal status outside 0–10 (counted in no Status cell).
 const noStatus = 15
@@ -180,14 +190,12 @@ const (
 	outcomeNotDue         // no result yet, the appointment still ahead
 )
 
-// dossierQuery reads one row per dossier of the period from the covering index dossiers_figures
-// alone (storage migration 00003). The store's triggers keep, beside the record and the pages, a
-// packed integer fig_bits (state, portal status, VNeID flag, the on-time judgement as far as it does
-// not depend on "now", components and pages; see the migration) and fig_dur (the time to submit, or
-// -1) and fig_key (the dossier's officer and procedure in table figure_keys): every column fetched
-// costs more than all the rest, so the row is these few integers.
+// dossierQuery reads one row per dossier of the period from the covering index dossiers_figures alone
+// (storage migration 00004): typed columns the desk writes in the same transaction as each change. The
+// rules (states, statuses, the on-time judgement) are applied here, in Go, not in SQL.
 const dossierQuery = `
-SELECT created_at, fig_key, fig_bits, appointment_at, fig_dur, rowid
+SELECT created_at, officer, procedure_code, state, portal_status, vneid, appointment_at, result_at, submitted_at,
+	updated_at, page_count, component_count, rowid
 FROM dossiers INDEXED BY dossiers_figures
 WHERE training = ?3 AND created_at >= ?1 AND created_at < ?2
 ORDER BY created_at`
@@ -293,55 +301,68 @@ func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn
 		return err
 	}
 	defer conn.Close()
-	type pair struct{ officer, proc string }
-	keys := map[int64]pair{}
-	krows, err := conn.QueryContext(ctx, `SELECT id, officer, procedure_code FROM figure_keys`)
-	if err != nil {
-		return err
-	}
-	for krows.Next() {
-		var id int64
-		var p pair
-		if err := krows.Scan(&id, &p.officer, &p.proc); err != nil {
-			krows.Close()
-			return err
-		}
-		keys[id] = p
-	}
-	if err := krows.Close(); err != nil {
-		return err
-	}
 	rows, err := conn.QueryContext(ctx, dossierQuery, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var key, bits, appointment int64
+	names := map[string]string{} // one string per officer or procedure, not one per row
+	intern := func(b sql.RawBytes) string {
+		if s, ok := names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		names[s] = s
+		return s
+	}
+	var officer, proc, state sql.RawBytes
+	var appointment, result, submitted, updated int64
 	var x fact
 	for rows.Next() {
-		if err := rows.Scan(&x.created, &key, &bits, &appointment, &x.submitDur, &x.rowid); err != nil {
+		if err := rows.Scan(&x.created, &officer, &proc, &state, &x.status, &x.vneid, &appointment, &result, &submitted,
+			&updated, &x.pages, &x.comps, &x.rowid); err != nil {
 			return err
 		}
-		k := keys[key]
-		x.officer, x.proc = k.officer, k.proc
-		x.state = int(bits & 7)
-		if x.state >= len(stateNames) {
-			x.state = stateFailed
+		x.officer, x.proc = intern(officer), intern(proc)
+		code, ok := stateCodes[string(state)]
+		if !ok {
+			code = stateFailed
 		}
-		x.status = int(bits >> 3 & 15)
-		x.vneid = bits>>7&1 == 1
-		x.outcome = int(bits >> 8 & 3)
-		if x.outcome == outcomeOpen {
-			x.outcome = outcomeNotDue
-			if now > appointment {
-				x.outcome = outcomeOverdue
-			}
+		x.state = code
+		if x.status < 0 || x.status > StatusReturned {
+			x.status = noStatus
 		}
-		x.comps = int(bits >> 10 & 65535)
-		x.pages = int(bits >> 26)
+		x.vneid = x.vneid && x.state == stateSubmitted
+		x.outcome = outcome(x.status, appointment, result, updated, now)
+		x.submitDur = -1
+		if x.state == stateSubmitted && submitted != 0 {
+			x.submitDur = max(submitted-x.created, 0)
+		}
 		fn(&x)
 	}
 	return rows.Err()
+}
+
+// outcome judges a dossier on time or overdue (Decision 766): not judged without an appointment or when
+// refused, withdrawn or stopped; the result time is result_at, or the last change for processed and returned
+// without it; with no result yet it is overdue once the appointment has passed at now.
+func outcome(status int, appointment, result, updated, now int64) int {
+	switch {
+	case appointment == 0, status == StatusRefused, status == StatusWithdrawn, status == StatusStopped:
+		return outcomeNone
+	}
+	if result == 0 && (status == StatusProcessed || status == StatusReturned) {
+		result = updated
+	}
+	switch {
+	case result == 0 && now > appointment:
+		return outcomeOverdue
+	case result == 0:
+		return outcomeNotDue
+	case result <= appointment:
+		return outcomeOnTime
+	}
+	return outcomeOverdue
 }
 
 // readConn takes a connection for a long read and lets SQLite read the file through a memory map
@@ -369,8 +390,11 @@ func procedureNames(ctx context.Context, db *storage.DB, byProc map[string][]int
 			if err := db.SQL().QueryRowContext(ctx, `SELECT data FROM dossiers WHERE rowid = ?`, id).Scan(&data); err != nil {
 				return nil, err
 			}
-			if r := readRecord([]byte(data.String), true); r.procName != "" {
-				names[proc] = r.procName
+			var r struct {
+				Name string `json:"procedure_name"` // dossier.Record's field
+			}
+			if json.Unmarshal([]byte(data.String), &r) == nil && r.Name != "" {
+				names[proc] = r.Name
 				break
 			}
 		}

@@ -306,33 +306,51 @@ func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn
 		return err
 	}
 	defer rows.Close()
-	names := map[string]string{} // one string per officer or procedure, not one per row
-	intern := func(b sql.RawBytes) string {
-		if s, ok := names[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		names[s] = s
-		return s
+	// Scanning into interface values takes the driver's values as they are: an int64 scanned into an int64
+	// goes through reflection in database/sql, which costs more than the rest of the loop.
+	var col [13]any
+	dest := make([]any, len(col))
+	for i := range col {
+		dest[i] = &col[i]
 	}
-	var officer, proc, state sql.RawBytes
-	var appointment, result, submitted, updated int64
+	num := func(v any) int64 {
+		switch n := v.(type) {
+		case int64:
+			return n
+		case bool:
+			if n {
+				return 1
+			}
+		}
+		return 0
+	}
+	str := func(v any) string {
+		switch s := v.(type) {
+		case string:
+			return s
+		case []byte:
+			return string(s)
+		}
+		return ""
+	}
 	var x fact
 	for rows.Next() {
-		if err := rows.Scan(&x.created, &officer, &proc, &state, &x.status, &x.vneid, &appointment, &result, &submitted,
-			&updated, &x.pages, &x.comps, &x.rowid); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		x.officer, x.proc = intern(officer), intern(proc)
-		code, ok := stateCodes[string(state)]
+		x.created, x.officer, x.proc = num(col[0]), str(col[1]), str(col[2])
+		code, ok := stateCodes[str(col[3])]
 		if !ok {
 			code = stateFailed
 		}
 		x.state = code
+		x.status = int(num(col[4]))
 		if x.status < 0 || x.status > StatusReturned {
 			x.status = noStatus
 		}
-		x.vneid = x.vneid && x.state == stateSubmitted
+		x.vneid = num(col[5]) != 0
+		appointment, result, submitted, updated := num(col[6]), num(col[7]), num(col[8]), num(col[9])
+		x.pages, x.comps, x.rowid = int(num(col[10])), int(num(col[11])), num(col[12])
 		x.outcome = outcome(x.status, appointment, result, updated, now)
 		x.submitDur = -1
 		if x.state == stateSubmitted && submitted != 0 {

@@ -5,8 +5,10 @@ package figures
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"sort"
@@ -294,71 +296,85 @@ func Compute(ctx context.Context, db *storage.DB, from, to time.Time, opt Option
 	return f, nil
 }
 
-// readDossiers runs dossierQuery and calls fn with each dossier's fact (valid during the call only).
+// readDossiers runs dossierQuery and calls fn with each dossier's fact (valid during the call only). It
+// reads the driver's rows directly: database/sql's Scan converts every column of every row (through
+// reflection for integers), which costs more than the rest of the figures together.
 func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn func(*fact)) error {
 	conn, err := readConn(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	rows, err := conn.QueryContext(ctx, dossierQuery, args...)
-	if err != nil {
-		return err
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
 	}
-	defer rows.Close()
-	// Scanning into interface values takes the driver's values as they are: an int64 scanned into an int64
-	// goes through reflection in database/sql, which costs more than the rest of the loop.
-	var col [13]any
-	dest := make([]any, len(col))
-	for i := range col {
-		dest[i] = &col[i]
-	}
-	num := func(v any) int64 {
-		switch n := v.(type) {
-		case int64:
-			return n
-		case bool:
-			if n {
-				return 1
-			}
+	return conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("the database driver cannot query directly")
 		}
-		return 0
-	}
-	str := func(v any) string {
-		switch s := v.(type) {
-		case string:
-			return s
-		case []byte:
-			return string(s)
-		}
-		return ""
-	}
-	var x fact
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		rows, err := q.QueryContext(ctx, dossierQuery, named)
+		if err != nil {
 			return err
 		}
-		x.created, x.officer, x.proc = num(col[0]), str(col[1]), str(col[2])
-		code, ok := stateCodes[str(col[3])]
-		if !ok {
-			code = stateFailed
+		defer rows.Close()
+		col := make([]driver.Value, len(rows.Columns()))
+		if len(col) != 13 {
+			return fmt.Errorf("figures query: %d columns", len(col))
 		}
-		x.state = code
-		x.status = int(num(col[4]))
-		if x.status < 0 || x.status > StatusReturned {
-			x.status = noStatus
+		var x fact
+		for {
+			if err := rows.Next(col); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			x.created, x.officer, x.proc = num(col[0]), str(col[1]), str(col[2])
+			code, ok := stateCodes[str(col[3])]
+			if !ok {
+				code = stateFailed
+			}
+			x.state = code
+			x.status = int(num(col[4]))
+			if x.status < 0 || x.status > StatusReturned {
+				x.status = noStatus
+			}
+			x.vneid = num(col[5]) != 0
+			appointment, result, submitted, updated := num(col[6]), num(col[7]), num(col[8]), num(col[9])
+			x.pages, x.comps, x.rowid = int(num(col[10])), int(num(col[11])), num(col[12])
+			x.outcome = outcome(x.status, appointment, result, updated, now)
+			x.submitDur = -1
+			if x.state == stateSubmitted && submitted != 0 {
+				x.submitDur = max(submitted-x.created, 0)
+			}
+			fn(&x)
 		}
-		x.vneid = num(col[5]) != 0
-		appointment, result, submitted, updated := num(col[6]), num(col[7]), num(col[8]), num(col[9])
-		x.pages, x.comps, x.rowid = int(num(col[10])), int(num(col[11])), num(col[12])
-		x.outcome = outcome(x.status, appointment, result, updated, now)
-		x.submitDur = -1
-		if x.state == stateSubmitted && submitted != 0 {
-			x.submitDur = max(submitted-x.created, 0)
+	})
+}
+
+// num reads an integer column value (0 for anything else).
+func num(v driver.Value) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case bool:
+		if n {
+			return 1
 		}
-		fn(&x)
 	}
-	return rows.Err()
+	return 0
+}
+
+// str reads a text column value ("" for anything else).
+func str(v driver.Value) string {
+	switch s := v.(type) {
+	case string:
+		return s
+	case []byte:
+		return string(s)
+	}
+	return ""
 }
 
 // outcome judges a dossier on time or overdue (Decision 766): not judged without an appointment or when

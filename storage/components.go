@@ -289,39 +289,37 @@ func (r Pages) Delete(id int64) error {
 // Reorder sets the order of a component's pages to ids.
 // ids must list every page of the component exactly once (ErrInvalid otherwise).
 func (r Pages) Reorder(dossierID, component string, ids []int64) error {
-	return func() error {
-		rows, err := r.tx.query(`SELECT id FROM pages WHERE dossier_id = ? AND component_code = ?`, dossierID, component)
-		if err != nil {
+	rows, err := r.tx.query(`SELECT id FROM pages WHERE dossier_id = ? AND component_code = ?`, dossierID, component)
+	if err != nil {
+		return err
+	}
+	have := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
 			return err
 		}
-		have := map[int64]bool{}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			have[id] = true
+		have[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(ids) != len(have) {
+		return kept(fmt.Errorf("%w: %d page ids given, the component has %d", ErrInvalid, len(ids), len(have)))
+	}
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if !have[id] || seen[id] {
+			return kept(fmt.Errorf("%w: page %d is not in the component or is listed twice", ErrInvalid, id))
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		seen[id] = true
+	}
+	for i, id := range ids {
+		if _, err := r.tx.exec(`UPDATE pages SET position = ? WHERE id = ?`, i, id); err != nil {
 			return err
 		}
-		if len(ids) != len(have) {
-			return kept(fmt.Errorf("%w: %d page ids given, the component has %d", ErrInvalid, len(ids), len(have)))
-		}
-		seen := map[int64]bool{}
-		for _, id := range ids {
-			if !have[id] || seen[id] {
-				return kept(fmt.Errorf("%w: page %d is not in the component or is listed twice", ErrInvalid, id))
-			}
-			seen[id] = true
-		}
-		for i, id := range ids {
-			if _, err := r.tx.exec(`UPDATE pages SET position = ? WHERE id = ?`, i, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	}()
+	}
+	return nil
 }

@@ -4,6 +4,11 @@
 // files, the outbox through which every submission leaves the desk, and an append-only,
 // hash-chained audit log.
 //
+// Every step is one unit of work: DB.Update runs a function in one write transaction, DB.View in one read
+// snapshot, and the function reaches the repositories (Dossiers, Components, Pages, Files, Outbox,
+// Uploads, Payments, Settings, Secrets) and the audit append (Tx.Audit) from its Tx. A step's rows, its
+// state move and its audit row are committed together or not at all.
+//
 // Rows come after blobs: write the blob with Blobs().Put, then the row that references it.
 // A crash in between leaves an orphan blob that CollectGarbage removes later.
 // All times are returned in UTC; the zero time.Time means "not set".

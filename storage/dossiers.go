@@ -93,7 +93,7 @@ func checkDossier(d Dossier) error {
 	return nil
 }
 
-// CreateDossier inserts d. An empty State becomes "draft"; a zero CreatedAt becomes now.
+// Create inserts d. An empty State becomes "draft"; a zero CreatedAt becomes now.
 // UpdatedAt is set to CreatedAt. ErrExists if the code is already used.
 // Components given with it are written in the same transaction, so a crash never leaves a dossier
 // without the components its procedure requires.
@@ -152,7 +152,7 @@ func scanDossier(row interface{ Scan(...any) error }) (Dossier, error) {
 	return d, nil
 }
 
-// Dossier returns the dossier with code id; ErrNotFound if there is none.
+// Get returns the dossier with code id; ErrNotFound if there is none.
 func (r Dossiers) Get(id string) (Dossier, error) {
 	d, err := scanDossier(r.tx.queryRow(`SELECT `+dossierColumns+` FROM dossiers WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -226,7 +226,7 @@ func (r Dossiers) Delete(id string) error {
 	return mustAffect(res, fmt.Errorf("dossier %s: %w", id, ErrNotFound))
 }
 
-// Dossiers returns the dossiers matching f, newest (by CreatedAt) first.
+// List returns the dossiers matching f, newest (by CreatedAt) first.
 func (r Dossiers) List(f DossierFilter) ([]Dossier, error) {
 	var where []string
 	var args []any

@@ -6,6 +6,9 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
 	"time"
 )
 
@@ -161,4 +164,81 @@ func tUnits(db *DB, ctx context.Context) (out []Unit, err error) {
 func tNextSequence(db *DB, ctx context.Context, unit, day string) (n int, err error) {
 	err = db.Update(ctx, "next dossier number", func(tx *Tx) error { n, err = tx.Settings().NextSequence(unit, day); return err })
 	return n, err
+}
+
+func TestPagesInsertAndReplaceAtomically(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	if err := tCreateDossier(db, ctx, Dossier{ID: "R1", UnitCode: "U", ProcedureCode: "P", Channel: 1}, Component{DossierID: "R1", Code: "TP1"}); err != nil {
+		t.Fatal(err)
+	}
+	var blobs []string
+	for _, b := range []string{"a", "b", "c", "d"} {
+		sha, err := db.Blobs().PutBytes([]byte(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		blobs = append(blobs, sha)
+	}
+	page := func(blob string, pos int) Page {
+		return Page{DossierID: "R1", ComponentCode: "TP1", Position: pos, Blob: blob, Format: "jpeg", DPI: 200, Width: 1, Height: 1}
+	}
+	for _, b := range blobs[:2] {
+		if _, err := tAddPage(db, ctx, page(b, -1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Insert "c" between "a" and "b".
+	if _, err := tAddPage(db, ctx, page(blobs[2], 1)); err != nil {
+		t.Fatal(err)
+	}
+	order := func() []string {
+		ps, err := tPages(db, ctx, "R1", "TP1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for i, p := range ps {
+			if p.Position != i {
+				t.Errorf("page %d at position %d", i, p.Position)
+			}
+			out = append(out, p.Blob)
+		}
+		return out
+	}
+	if got := order(); len(got) != 3 || got[1] != blobs[2] || got[2] != blobs[1] {
+		t.Fatalf("after insert: %v", got)
+	}
+	ps, _ := tPages(db, ctx, "R1", "TP1")
+	// Replace the middle page with "d": same position, the old row gone, counts unchanged.
+	var newID int64
+	err := db.Update(ctx, "replace", func(tx *Tx) error {
+		var err error
+		newID, err = tx.Pages().Replace(ps[1].ID, page(blobs[3], -1))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := order(); len(got) != 3 || got[1] != blobs[3] {
+		t.Fatalf("after replace: %v", got)
+	}
+	if d, _ := tDossier(db, ctx, "R1"); d.PageCount != 3 || d.ComponentCount != 1 {
+		t.Errorf("counts %d/%d after replace", d.PageCount, d.ComponentCount)
+	}
+	// A replacement that fails (a missing blob) changes nothing.
+	err = db.Update(ctx, "replace", func(tx *Tx) error {
+		_, err := tx.Pages().Replace(newID, page(strings.Repeat("0", 64), -1))
+		return err
+	})
+	if !errors.Is(err, ErrBlobMissing) {
+		t.Errorf("replace with a missing blob: %v", err)
+	}
+	if got := order(); got[1] != blobs[3] {
+		t.Errorf("a failed replace changed the pages: %v", got)
+	}
+	// Writes are refused inside View.
+	if err := db.View(ctx, func(tx *Tx) error { return tx.Settings().Set("k", "v") }); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a write inside View: %v", err)
+	}
 }

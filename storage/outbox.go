@@ -105,11 +105,8 @@ func (r Outbox) Claim(now time.Time, lease time.Duration) (OutboxItem, bool, err
 	if !r.tx.write {
 		return OutboxItem{}, false, kept(fmt.Errorf("%w: a claim inside a read transaction", ErrInvalid))
 	}
-	var it OutboxItem
-	var ok bool
-	err := func() error {
-		n := nanos(now)
-		row := r.tx.queryRow(`UPDATE outbox SET state = 'claimed', lease_until = ?2, attempts = attempts + 1, updated_at = ?3
+	n := nanos(now)
+	row := r.tx.queryRow(`UPDATE outbox SET state = 'claimed', lease_until = ?2, attempts = attempts + 1, updated_at = ?3
 			WHERE id = (
 				SELECT id FROM (
 					SELECT * FROM (SELECT id, next_at AS due FROM outbox WHERE state = 'pending' AND next_at <= ?1 ORDER BY next_at, id LIMIT 1)
@@ -117,18 +114,14 @@ func (r Outbox) Claim(now time.Time, lease time.Duration) (OutboxItem, bool, err
 					SELECT * FROM (SELECT id, lease_until AS due FROM outbox WHERE state = 'claimed' AND lease_until <= ?1 ORDER BY lease_until, id LIMIT 1)
 				) ORDER BY due, id LIMIT 1)
 			RETURNING `+outboxColumns, n, nanos(now.Add(lease)), nanos(r.tx.db.now()))
-		var err error
-		it, err = scanOutbox(row)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		ok = err == nil
-		return err
-	}()
+	it, err := scanOutbox(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return OutboxItem{}, false, nil
+	}
 	if err != nil {
 		return OutboxItem{}, false, err
 	}
-	return it, ok, nil
+	return it, true, nil
 }
 
 // Done records that item id was accepted by the portal, with the portal's answer.

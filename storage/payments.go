@@ -44,14 +44,12 @@ func (r Payments) Save(p Payment) error {
 	if p.RequestedAt.IsZero() {
 		p.RequestedAt = r.tx.db.now()
 	}
-	{
-		_, err := r.tx.exec(`INSERT INTO payments (dossier_id, amount, reference, url, qr, paid, paid_at, requested_at, checked_at)
+	_, err := r.tx.exec(`INSERT INTO payments (dossier_id, amount, reference, url, qr, paid, paid_at, requested_at, checked_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (dossier_id) DO UPDATE SET amount = excluded.amount, reference = excluded.reference, url = excluded.url,
 				qr = excluded.qr, paid = excluded.paid, paid_at = excluded.paid_at, checked_at = excluded.checked_at`,
-			p.DossierID, p.Amount, p.Reference, p.URL, p.QR, p.Paid, nanos(p.PaidAt), nanos(p.RequestedAt), nanos(p.CheckedAt))
-		return noDossier(err, p.DossierID)
-	}
+		p.DossierID, p.Amount, p.Reference, p.URL, p.QR, p.Paid, nanos(p.PaidAt), nanos(p.RequestedAt), nanos(p.CheckedAt))
+	return noDossier(err, p.DossierID)
 }
 
 const paymentColumns = `dossier_id, amount, reference, url, qr, paid, paid_at, requested_at, checked_at`

@@ -47,14 +47,12 @@ func (r Settings) SaveUnit(u Unit) error {
 	if err != nil {
 		return fmt.Errorf("save unit %s: %w", u.Code, err)
 	}
-	{
-		_, err := r.tx.exec(`INSERT INTO units (code, name, address, province, counter_type, hotlines, portal_url, training)
+	_, err = r.tx.exec(`INSERT INTO units (code, name, address, province, counter_type, hotlines, portal_url, training)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, address = excluded.address, province = excluded.province,
 				counter_type = excluded.counter_type, hotlines = excluded.hotlines, portal_url = excluded.portal_url, training = excluded.training`,
-			u.Code, u.Name, u.Address, u.Province, u.CounterType, string(hotlines), u.PortalURL, u.Training)
-		return err
-	}
+		u.Code, u.Name, u.Address, u.Province, u.CounterType, string(hotlines), u.PortalURL, u.Training)
+	return err
 }
 
 const unitColumns = `code, name, address, province, counter_type, hotlines, portal_url, training`

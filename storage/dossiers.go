@@ -117,6 +117,9 @@ func (r Dossiers) Create(d Dossier, comps ...Component) error {
 	if err != nil {
 		return err
 	}
+	if err := r.setFigureKey(d); err != nil {
+		return err
+	}
 	for _, c := range comps {
 		if c.DossierID != d.ID || c.Code == "" {
 			return kept(fmt.Errorf("create dossier %s: component %q: %w", d.ID, c.Code, ErrInvalid))
@@ -180,7 +183,22 @@ func (r Dossiers) Update(d Dossier) error {
 	if err != nil {
 		return err
 	}
-	return mustAffect(res, fmt.Errorf("dossier %s: %w", d.ID, ErrNotFound))
+	if err := mustAffect(res, fmt.Errorf("dossier %s: %w", d.ID, ErrNotFound)); err != nil {
+		return err
+	}
+	return r.setFigureKey(d)
+}
+
+// setFigureKey writes the dossier's fig_key: its (officer, procedure) pair in figure_keys, so the figures
+// read one integer instead of two strings per dossier.
+func (r Dossiers) setFigureKey(d Dossier) error {
+	if _, err := r.tx.exec(`INSERT INTO figure_keys (officer, procedure_code) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+		d.Officer, d.ProcedureCode); err != nil {
+		return err
+	}
+	_, err := r.tx.exec(`UPDATE dossiers SET fig_key = (SELECT id FROM figure_keys WHERE officer = ? AND procedure_code = ?)
+		WHERE id = ?`, d.Officer, d.ProcedureCode, d.ID)
+	return err
 }
 
 // mustAffect returns notFound (kept) when res changed no row.

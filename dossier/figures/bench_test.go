@@ -125,6 +125,15 @@ func seed(ctx context.Context, db *storage.DB, n int) error {
 			}
 		}
 	}
+	// The figure keys, as the desk writes them with each row.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO figure_keys (officer, procedure_code)
+		SELECT DISTINCT officer, procedure_code FROM dossiers WHERE true ON CONFLICT DO NOTHING`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET fig_key = (SELECT id FROM figure_keys k
+		WHERE k.officer = dossiers.officer AND k.procedure_code = dossiers.procedure_code)`); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
 		return err
 	}

@@ -171,15 +171,6 @@ const (
 
 var stateNames = []string{storage.StateDraft, storage.StateCaptured, storage.StateSigned, storage.StateQueued, storage.StateSubmitted, storage.StateFailed}
 
-// stateCodes maps a stored state to its code; an unknown state counts as failed (someone must look).
-var stateCodes = func() map[string]int {
-	m := map[string]int{}
-	for i, n := range stateNames {
-		m[n] = i
-	}
-	return m
-}()
-
 // noStatus is a portal status outside 0–10 (counted in no Status cell).
 const noStatus = 15
 
@@ -195,12 +186,21 @@ const (
 // dossierQuery reads one row per dossier of the period from the covering index dossiers_figures alone
 // (storage migration 00004): typed columns the desk writes in the same transaction as each change. The
 // rules (states, statuses, the on-time judgement) are applied here, in Go, not in SQL.
-const dossierQuery = `
-SELECT created_at, officer, procedure_code, state, portal_status, vneid, appointment_at, result_at, submitted_at,
-	updated_at, page_count, component_count, rowid
+// The officer and procedure come as fig_key, their pair in figure_keys (one integer, not two strings); the
+// state as its code, from the names given as parameters ?4… (stateNames).
+var dossierQuery = func() string {
+	var q strings.Builder
+	q.WriteString("SELECT created_at, fig_key, CASE state")
+	for i := range stateNames {
+		fmt.Fprintf(&q, " WHEN ?%d THEN %d", i+4, i)
+	}
+	fmt.Fprintf(&q, ` ELSE %d END, portal_status, vneid, appointment_at, result_at, submitted_at, updated_at, page_count,
+	component_count, rowid
 FROM dossiers INDEXED BY dossiers_figures
 WHERE training = ?3 AND created_at >= ?1 AND created_at < ?2
-ORDER BY created_at`
+ORDER BY created_at`, stateFailed)
+	return q.String()
+}()
 
 // nameTries is how many dossiers of a procedure procedureNames reads at most to find its name.
 const nameTries = 8
@@ -305,6 +305,27 @@ func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn
 		return err
 	}
 	defer conn.Close()
+	type pair struct{ officer, proc string }
+	keys := map[int64]pair{}
+	krows, err := conn.QueryContext(ctx, `SELECT id, officer, procedure_code FROM figure_keys`)
+	if err != nil {
+		return err
+	}
+	for krows.Next() {
+		var id int64
+		var p pair
+		if err := krows.Scan(&id, &p.officer, &p.proc); err != nil {
+			krows.Close()
+			return err
+		}
+		keys[id] = p
+	}
+	if err := krows.Close(); err != nil {
+		return err
+	}
+	for _, n := range stateNames {
+		args = append(args, n)
+	}
 	named := make([]driver.NamedValue, len(args))
 	for i, a := range args {
 		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
@@ -320,7 +341,7 @@ func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn
 		}
 		defer rows.Close()
 		col := make([]driver.Value, len(rows.Columns()))
-		if len(col) != 13 {
+		if len(col) != 12 {
 			return fmt.Errorf("figures query: %d columns", len(col))
 		}
 		var x fact
@@ -330,19 +351,15 @@ func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn
 			} else if err != nil {
 				return err
 			}
-			x.created, x.officer, x.proc = num(col[0]), str(col[1]), str(col[2])
-			code, ok := stateCodes[str(col[3])]
-			if !ok {
-				code = stateFailed
-			}
-			x.state = code
-			x.status = int(num(col[4]))
+			k := keys[num(col[1])]
+			x.created, x.officer, x.proc, x.state = num(col[0]), k.officer, k.proc, int(num(col[2]))
+			x.status = int(num(col[3]))
 			if x.status < 0 || x.status > StatusReturned {
 				x.status = noStatus
 			}
-			x.vneid = num(col[5]) != 0
-			appointment, result, submitted, updated := num(col[6]), num(col[7]), num(col[8]), num(col[9])
-			x.pages, x.comps, x.rowid = int(num(col[10])), int(num(col[11])), num(col[12])
+			x.vneid = num(col[4]) != 0
+			appointment, result, submitted, updated := num(col[5]), num(col[6]), num(col[7]), num(col[8])
+			x.pages, x.comps, x.rowid = int(num(col[9])), int(num(col[10])), num(col[11])
 			x.outcome = outcome(x.status, appointment, result, updated, now)
 			x.submitDur = -1
 			if x.state == stateSubmitted && submitted != 0 {
@@ -364,17 +381,6 @@ func num(v driver.Value) int64 {
 		}
 	}
 	return 0
-}
-
-// str reads a text column value ("" for anything else).
-func str(v driver.Value) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case []byte:
-		return string(s)
-	}
-	return ""
 }
 
 // outcome judges a dossier on time or overdue (Decision 766): not judged without an appointment or when

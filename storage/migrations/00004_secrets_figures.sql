@@ -28,13 +28,13 @@ DROP TRIGGER pages_counted;
 DROP TRIGGER dossiers_record_columns_new;
 DROP TRIGGER dossiers_record_columns;
 DROP INDEX dossiers_figures;
-ALTER TABLE dossiers DROP COLUMN fig_key;
 ALTER TABLE dossiers DROP COLUMN fig_dur;
 ALTER TABLE dossiers DROP COLUMN fig_bits;
-DROP TABLE figure_keys;
+-- fig_key (the dossier's officer and procedure pair in figure_keys, so the figures read an integer instead of
+-- two strings per dossier) stays; the desk writes it with the row.
 
 -- Everything the figures read of a dossier, in the order they read it: an index-only scan.
-CREATE INDEX dossiers_figures ON dossiers (training, created_at, officer, procedure_code, state, portal_status, vneid,
+CREATE INDEX dossiers_figures ON dossiers (training, created_at, fig_key, state, portal_status, vneid,
     appointment_at, result_at, submitted_at, updated_at, page_count, component_count);
 
 -- +goose Down

@@ -29,6 +29,7 @@ type DB struct {
 	// openedAt is when Open ran; claims taken before it belong to a process that is gone.
 	openedAt time.Time
 	id       string // the folder identity (see identity.go)
+	auditKey []byte // the audit log's MAC key, held outside the database (see audit.go)
 }
 
 // Open opens (creating if needed) the data folder dir: dir/sohoa.db and dir/blobs/.
@@ -105,6 +106,10 @@ func (db *DB) open() error {
 		return err
 	}
 	if err := db.settleIdentity(ctx); err != nil {
+		s.Close()
+		return err
+	}
+	if err := db.loadAuditKey(ctx); err != nil {
 		s.Close()
 		return err
 	}

@@ -162,6 +162,10 @@ func (db *DB) checkIdentity(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if fileID != "" && dbID == "" && db.rebuild {
+		db.id, db.adopt = "", fileID
+		return nil
+	}
 	if fileID != "" && dbID != fileID {
 		n, err := db.blobs.count()
 		if err != nil {
@@ -178,11 +182,14 @@ func (db *DB) checkIdentity(ctx context.Context) error {
 // again where it was lost.
 func (db *DB) settleIdentity(ctx context.Context) error {
 	if db.id == "" {
-		id, err := newIdentity()
-		if err != nil {
-			return err
+		id := db.adopt
+		if id == "" {
+			var err error
+			if id, err = newIdentity(); err != nil {
+				return err
+			}
 		}
-		err = db.write(ctx, "record folder identity", func(tx *sql.Tx) error {
+		err := db.write(ctx, "record folder identity", func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, settingFolderID, id)
 			return err
 		})

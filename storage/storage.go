@@ -30,6 +30,8 @@ type DB struct {
 	openedAt time.Time
 	id       string // the folder identity (see identity.go)
 	auditKey []byte // the audit log's MAC key, held outside the database (see audit.go)
+	rebuild  bool   // opened by Repair: adopt the identity beside the blobs
+	adopt    string // the identity a rebuilt database takes from blobs/FOLDER-ID
 }
 
 // Open opens (creating if needed) the data folder dir: dir/sohoa.db and dir/blobs/.
@@ -37,7 +39,12 @@ type DB struct {
 // It returns ErrInUse if another process holds the folder, and a *FolderDamagedError
 // (ErrFolderDamaged) without changing anything when the folder has files but its database
 // is missing, empty or another folder's.
-func Open(dir string) (*DB, error) {
+func Open(dir string) (*DB, error) { return openFolder(dir, false) }
+
+// openFolder opens dir; with rebuild, a folder whose database is missing, empty or foreign gets
+// a fresh database holding the identity written beside its blobs (the damaged database must
+// have been moved aside first: see Repair).
+func openFolder(dir string, rebuild bool) (*DB, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("open data folder: %w: empty path", ErrInvalid)
 	}
@@ -54,7 +61,7 @@ func Open(dir string) (*DB, error) {
 		return nil, err
 	}
 	// A folder with files but no usable database is refused before anything is created.
-	if err := checkDatabaseFile(abs, blobs); err != nil {
+	if err := checkDatabaseFile(abs, blobs); err != nil && !rebuild {
 		_ = unlock()
 		return nil, err
 	}
@@ -64,7 +71,7 @@ func Open(dir string) (*DB, error) {
 			return nil, dbErr("create data folder", err)
 		}
 	}
-	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now, openedAt: time.Now()}
+	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now, openedAt: time.Now(), rebuild: rebuild}
 	if err := db.open(); err != nil {
 		_ = unlock()
 		return nil, err

@@ -219,9 +219,10 @@ func (db *DB) ExportRecovered(ctx context.Context, dir string) ([]string, error)
 	}
 	var out []string
 	for _, r := range rec {
-		data, err := db.blobs.Get(r.Blob)
+		// Copied as they are, even damaged: the officer decides what can be used.
+		data, err := os.ReadFile(db.blobs.Path(r.Blob))
 		if err != nil {
-			return out, err
+			return out, openErr(r.Blob, err)
 		}
 		ext := map[string]string{"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}[r.Kind]
 		if ext == "" {

@@ -61,17 +61,49 @@ func blobFiles(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// copyAged copies a desk folder (cp -a) and ages its blobs by two hours.
+// copyAged copies a desk folder (as cp -a does) and ages its blobs by two hours (as
+// find blobs -type f -exec touch -d '2 hours ago' does).
 func copyAged(t *testing.T, desk string) string {
 	t.Helper()
 	c := filepath.Join(t.TempDir(), "c")
-	if out, err := exec.Command("cp", "-a", desk, c).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
+	err := filepath.Walk(desk, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(desk, p)
+		to := filepath.Join(c, rel)
+		if fi.IsDir() {
+			return os.MkdirAll(to, fi.Mode().Perm())
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(to, b, fi.Mode().Perm()); err != nil {
+			return err
+		}
+		return os.Chtimes(to, fi.ModTime(), fi.ModTime())
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if out, err := exec.Command("find", filepath.Join(c, "blobs"), "-type", "f", "-exec", "touch", "-d", "2 hours ago", "{}", "+").CombinedOutput(); err != nil {
-		t.Fatalf("touch: %v %s", err, out)
-	}
+	ageBlobs(t, c, 2*time.Hour)
 	return c
+}
+
+// ageBlobs sets every file under dir/blobs back by d.
+func ageBlobs(t *testing.T, dir string, d time.Duration) {
+	t.Helper()
+	old := time.Now().Add(-d)
+	err := filepath.Walk(filepath.Join(dir, "blobs"), func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		return os.Chtimes(p, old, old)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func demoDesk(t *testing.T, bin string) (string, demoResult) {
@@ -135,7 +167,7 @@ func TestDamagedFolderRefusedEndToEnd(t *testing.T) {
 			if ents, _ := os.ReadDir(export); len(ents) != len(want) {
 				t.Errorf("exported %d files, want %d", len(ents), len(want))
 			}
-			exec.Command("find", filepath.Join(c, "blobs"), "-type", "f", "-exec", "touch", "-d", "2 days ago", "{}", "+").Run()
+			ageBlobs(t, c, 48*time.Hour)
 			if _, stderr, code := run(t, bin, "dossier", "list", "--data", c, "--training"); code != 0 {
 				t.Fatalf("the repaired folder does not open: %s", stderr)
 			}

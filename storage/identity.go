@@ -125,8 +125,9 @@ func checkDatabaseFile(dir string, b *Blobs) error {
 	if err != nil {
 		return err
 	}
-	if id == "" && n == 0 {
-		return nil // a new folder
+	wal, err := os.Stat(filepath.Join(dir, "sohoa.db-wal"))
+	if id == "" && n == 0 && (err != nil || wal.Size() == 0) {
+		return nil // a new folder (a leftover write-ahead log without its database is damage too)
 	}
 	return &FolderDamagedError{Dir: dir, Problem: problem, Identity: id, Blobs: n}
 }

@@ -194,3 +194,20 @@ func TestIdentityWrittenAndAdopted(t *testing.T) {
 		t.Errorf("identity file not rewritten: %q", file)
 	}
 }
+
+// A write-ahead log without its database is not a new folder either, even with no blob yet.
+func TestLeftoverWALRefused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "desk")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sohoa.db-wal"), []byte("committed pages"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); !errors.Is(err, ErrFolderDamaged) {
+		t.Fatalf("Open beside a lone WAL = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sohoa.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("sohoa.db created: %v", err)
+	}
+}

@@ -99,7 +99,7 @@ func ExportRecovered(ctx context.Context, dir, out string) ([]string, error) {
 		return nil, err
 	}
 	defer db.Close()
-	return db.ExportRecovered(ctx, out)
+	return db.Recovery().Export(ctx, out)
 }
 
 // AuditRow is one row of the audit log.
@@ -130,7 +130,7 @@ type AuditCheck struct {
 
 // AuditRows returns the audit rows written in [from, to), oldest first; a zero bound is open.
 func (d *Desk) AuditRows(ctx context.Context, from, to time.Time) ([]AuditRow, error) {
-	es, err := d.db.AuditRange(ctx, from, to)
+	es, err := d.db.AuditTrail().Range(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (d *Desk) AuditRows(ctx context.Context, from, to time.Time) ([]AuditRow, e
 
 // AuditHead returns the newest row's id and MAC.
 func (d *Desk) AuditHead(ctx context.Context) (AuditHead, error) {
-	h, err := d.db.AuditHead(ctx)
+	h, err := d.db.AuditTrail().Head(ctx)
 	return AuditHead{ID: h.ID, MAC: h.MAC}, err
 }
 
@@ -158,7 +158,7 @@ func (d *Desk) VerifyAudit(ctx context.Context, kept *AuditHead) (AuditCheck, er
 	check := AuditCheck{Head: head}
 	err = d.db.VerifyAudit(ctx)
 	if err == nil && kept != nil {
-		err = d.db.VerifyAuditHead(ctx, storage.AuditHead{ID: kept.ID, MAC: kept.MAC})
+		err = d.db.AuditTrail().VerifyHead(ctx, storage.AuditHead{ID: kept.ID, MAC: kept.MAC})
 	}
 	var broken *storage.AuditBrokenError
 	if errors.As(err, &broken) {

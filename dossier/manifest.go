@@ -63,7 +63,7 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	if v.Record.VNeID {
 		m.TaiKhoanDuocXacThucVoiVNeID = 1
 	}
-	if head, err := d.db.AuditHead(ctx); err != nil {
+	if head, err := d.db.AuditTrail().Head(ctx); err != nil {
 		return portal.Manifest{}, err
 	} else if head.ID > 0 {
 		m.ChuoiNhatKy = &portal.AuditHead{ID: head.ID, MAC: head.MAC}

@@ -155,8 +155,15 @@ type AuditHead struct {
 	MAC string
 }
 
-// AuditHead returns the newest row's id and MAC (zero when the log is empty).
-func (db *DB) AuditHead(ctx context.Context) (AuditHead, error) {
+// AuditTrail reads the audit log for inspections: its head, a head kept elsewhere, a period.
+type AuditTrail struct{ db *DB }
+
+// AuditTrail returns the reader of the audit log.
+func (db *DB) AuditTrail() AuditTrail { return AuditTrail{db} }
+
+// Head returns the newest row's id and MAC (zero when the log is empty).
+func (a AuditTrail) Head(ctx context.Context) (AuditHead, error) {
+	db := a.db
 	var h AuditHead
 	err := db.sql.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&h.ID, &h.MAC)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -169,7 +176,7 @@ func (db *DB) AuditHead(ctx context.Context) (AuditHead, error) {
 // any) must chain by SHA-256, that row and every later one by the desk key's MAC. It returns an
 // *AuditBrokenError (errors.Is ErrAuditBroken) naming the first row that was altered, removed,
 // inserted or recomputed without the key. Removing the newest rows is found only against a
-// head kept elsewhere (VerifyAuditHead with the portal's copy).
+// head kept elsewhere (AuditTrail.VerifyHead with the portal's copy).
 func (db *DB) VerifyAudit(ctx context.Context) error {
 	var anchor int64
 	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(min(id), 0) FROM audit WHERE action = ?`, ActionAuditAnchored).Scan(&anchor)
@@ -203,9 +210,10 @@ func (db *DB) VerifyAudit(ctx context.Context) error {
 	return dbErr("verify audit log", rows.Err())
 }
 
-// VerifyAuditHead checks a head kept outside the desk (by the portal) against the log: the row
+// VerifyHead checks a head kept outside the desk (by the portal) against the log: the row
 // must still exist with the same MAC. Call VerifyAudit too: together they prove the log up to head.
-func (db *DB) VerifyAuditHead(ctx context.Context, head AuditHead) error {
+func (a AuditTrail) VerifyHead(ctx context.Context, head AuditHead) error {
+	db := a.db
 	var mac string
 	err := db.sql.QueryRowContext(ctx, `SELECT hash FROM audit WHERE id = ?`, head.ID).Scan(&mac)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -220,8 +228,9 @@ func (db *DB) VerifyAuditHead(ctx context.Context, head AuditHead) error {
 	return nil
 }
 
-// AuditRange returns the entries written in [from, to), oldest first; a zero bound is open.
-func (db *DB) AuditRange(ctx context.Context, from, to time.Time) ([]AuditEntry, error) {
+// Range returns the entries written in [from, to), oldest first; a zero bound is open.
+func (a AuditTrail) Range(ctx context.Context, from, to time.Time) ([]AuditEntry, error) {
+	db := a.db
 	q := `SELECT id, at, actor, action, dossier_id, detail, prev_hash, hash FROM audit WHERE at >= ?`
 	args := []any{nanos(from)}
 	if !to.IsZero() {

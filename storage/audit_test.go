@@ -276,11 +276,11 @@ func TestAuditHeadKeptElsewhere(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	fillAudit(t, db, 4)
-	head, err := db.AuditHead(ctx)
+	head, err := db.AuditTrail().Head(ctx)
 	if err != nil || head.ID != 4 || len(head.MAC) != 64 {
-		t.Fatalf("AuditHead = %+v, %v", head, err)
+		t.Fatalf("Head = %+v, %v", head, err)
 	}
-	if err := db.VerifyAuditHead(ctx, head); err != nil {
+	if err := db.AuditTrail().VerifyHead(ctx, head); err != nil {
 		t.Fatal(err)
 	}
 	dropAuditTriggers(t, db)
@@ -290,8 +290,8 @@ func TestAuditHeadKeptElsewhere(t *testing.T) {
 	if err := db.VerifyAudit(ctx); err != nil {
 		t.Fatalf("a cut log still chains: %v", err)
 	}
-	wantBroken(t, db.VerifyAuditHead(ctx, head), 4)
-	if err := db.VerifyAuditHead(ctx, AuditHead{ID: 2, MAC: head.MAC}); !errors.Is(err, ErrAuditBroken) {
+	wantBroken(t, db.AuditTrail().VerifyHead(ctx, head), 4)
+	if err := db.AuditTrail().VerifyHead(ctx, AuditHead{ID: 2, MAC: head.MAC}); !errors.Is(err, ErrAuditBroken) {
 		t.Errorf("a head with another MAC = %v", err)
 	}
 }

@@ -78,12 +78,19 @@ func (db *DB) diagnose(ctx context.Context) (Diagnosis, error) {
 	if d.Orphans, err = db.OrphanBlobs(ctx); err != nil {
 		return d, err
 	}
-	d.Recovered, err = db.RecoveredBlobs(ctx)
+	d.Recovered, err = db.Recovery().List(ctx)
 	return d, err
 }
 
-// RecoveredBlobs lists the files doctor re-indexed, oldest first.
-func (db *DB) RecoveredBlobs(ctx context.Context) ([]Recovered, error) {
+// Recovery is the list of files doctor re-indexed because no row referenced them.
+type Recovery struct{ db *DB }
+
+// Recovery returns the recovered-files list.
+func (db *DB) Recovery() Recovery { return Recovery{db} }
+
+// List returns the recovered files, oldest first.
+func (r Recovery) List(ctx context.Context) ([]Recovered, error) {
+	db := r.db
 	rows, err := db.sql.QueryContext(ctx, `SELECT blob, kind, size, found_at FROM recovered ORDER BY found_at, blob`)
 	if err != nil {
 		return nil, dbErr("list recovered files", err)
@@ -207,10 +214,11 @@ func (b *Blobs) sniff(sha string) (string, int64, error) {
 	return "unknown", fi.Size(), nil
 }
 
-// ExportRecovered copies every recovered file into dir as <kind>-<first 16 hex of its hash>.<ext>
+// Export copies every recovered file into dir as <kind>-<first 16 hex of its hash>.<ext>
 // and returns the paths written. The blobs stay where they are.
-func (db *DB) ExportRecovered(ctx context.Context, dir string) ([]string, error) {
-	rec, err := db.RecoveredBlobs(ctx)
+func (r Recovery) Export(ctx context.Context, dir string) ([]string, error) {
+	db := r.db
+	rec, err := r.List(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -61,9 +61,9 @@ func TestDiagnoseAndRepairLostDatabase(t *testing.T) {
 		t.Fatalf("CollectGarbage after repair = %d, %v", n, err)
 	}
 	assertAllBlobs(t, dir, shas)
-	out, err := db.ExportRecovered(ctx, filepath.Join(t.TempDir(), "out"))
+	out, err := db.Recovery().Export(ctx, filepath.Join(t.TempDir(), "out"))
 	if err != nil || len(out) != 3 {
-		t.Fatalf("ExportRecovered = %v, %v", out, err)
+		t.Fatalf("Recovery().Export = %v, %v", out, err)
 	}
 	for _, p := range out {
 		if b, err := os.ReadFile(p); err != nil || !strings.HasPrefix(string(b), "scanned page") {

@@ -116,7 +116,7 @@ func (db *DB) CollectGarbage(ctx context.Context, olderThan time.Duration) (int,
 		return 0, fmt.Errorf("collect garbage: %w: negative age %s", ErrInvalid, olderThan)
 	}
 	olderThan = max(olderThan, GCGrace)
-	if err := db.CheckIdentity(ctx); err != nil {
+	if err := db.verifyIdentity(ctx); err != nil {
 		return 0, fmt.Errorf("collect garbage: %w", err)
 	}
 	orphans, err := db.orphans(ctx)

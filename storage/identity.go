@@ -209,12 +209,9 @@ func (db *DB) settleIdentity(ctx context.Context) error {
 	return nil
 }
 
-// Identity returns the data folder's identity.
-func (db *DB) Identity() string { return db.id }
-
-// CheckIdentity re-reads both copies of the folder identity and returns a *FolderDamagedError
+// verifyIdentity re-reads both copies of the folder identity and returns a *FolderDamagedError
 // when they no longer agree (the blobs were swapped or the identity file removed meanwhile).
-func (db *DB) CheckIdentity(ctx context.Context) error {
+func (db *DB) verifyIdentity(ctx context.Context) error {
 	fileID, err := db.blobs.readIdentity()
 	if err != nil {
 		return err

@@ -156,20 +156,20 @@ func TestIdentityWrittenAndAdopted(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a new folder must open: %v", err)
 	}
-	id := db.Identity()
+	id := db.id
 	file, _ := os.ReadFile(filepath.Join(dir, "blobs", identityFile))
 	if len(id) != 32 || strings.TrimSpace(string(file)) != id {
 		t.Fatalf("identity %q, file %q", id, file)
 	}
-	if err := db.CheckIdentity(ctx); err != nil {
+	if err := db.verifyIdentity(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// A folder from before identities: no setting, no file. It is adopted at the next Open.
 	if _, err := db.SQL().Exec(`DELETE FROM settings WHERE key = ?`, settingFolderID); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CheckIdentity(ctx); !errors.Is(err, ErrFolderDamaged) {
-		t.Errorf("CheckIdentity after the setting went = %v", err)
+	if err := db.verifyIdentity(ctx); !errors.Is(err, ErrFolderDamaged) {
+		t.Errorf("verifyIdentity after the setting went = %v", err)
 	}
 	db.Close()
 	os.Remove(filepath.Join(dir, "blobs", identityFile))
@@ -179,8 +179,8 @@ func TestIdentityWrittenAndAdopted(t *testing.T) {
 	}
 	defer db.Close()
 	file, _ = os.ReadFile(filepath.Join(dir, "blobs", identityFile))
-	if db.Identity() == "" || db.Identity() == id || strings.TrimSpace(string(file)) != db.Identity() {
-		t.Errorf("adopted identity %q, file %q", db.Identity(), file)
+	if db.id == "" || db.id == id || strings.TrimSpace(string(file)) != db.id {
+		t.Errorf("adopted identity %q, file %q", db.id, file)
 	}
 	// A lost identity file is written again from the database.
 	db.Close()
@@ -190,7 +190,7 @@ func TestIdentityWrittenAndAdopted(t *testing.T) {
 		t.Fatal(err)
 	}
 	file, _ = os.ReadFile(filepath.Join(dir, "blobs", identityFile))
-	if strings.TrimSpace(string(file)) != db.Identity() {
+	if strings.TrimSpace(string(file)) != db.id {
 		t.Errorf("identity file not rewritten: %q", file)
 	}
 }

@@ -31,10 +31,23 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	if err != nil {
 		return portal.Manifest{}, err
 	}
-	return manifestOf(v, unit), nil
+	m := manifestOf(v, unit)
+	return m, d.withAuditHead(ctx, &m)
 }
 
-// manifestOf builds the manifest of a dossier view (read in the step's transaction).
+// withAuditHead puts the audit log's newest row (id and MAC) in the manifest as ChuoiNhatKy.
+func (d *Desk) withAuditHead(ctx context.Context, m *portal.Manifest) error {
+	head, err := d.db.AuditTrail().Head(ctx)
+	if err != nil {
+		return err
+	}
+	if head.ID > 0 {
+		m.ChuoiNhatKy = &portal.AuditHead{ID: head.ID, MAC: head.MAC}
+	}
+	return nil
+}
+
+// manifestOf builds the manifest of a dossier view (read in the step's transaction), without the audit head.
 func manifestOf(v View, unit storage.Unit) portal.Manifest {
 	a := v.Record.Applicant
 	m := portal.Manifest{

@@ -288,6 +288,9 @@ func (u *Uploader) upload(ctx context.Context, it storage.OutboxItem) (portal.Re
 		return portal.Receipt{}, fmt.Errorf("%w: dossier %s is %s, not queued", storage.ErrStateConflict, it.DossierID, v.State)
 	}
 	m := manifestOf(v, unit)
+	if err := d.withAuditHead(ctx, &m); err != nil {
+		return portal.Receipt{}, err
+	}
 	sub := portal.Submission{IdemKey: it.IdemKey, Manifest: m,
 		OnProgress:   func(string, int64, int64) { storage.CrashPoint(CrashUploadChunk) },
 		BeforeCommit: func() { storage.CrashPoint(CrashBeforeCommit) },

@@ -18,7 +18,8 @@ type PurgeResult struct {
 // file rows (signed PDFs; the manifest is rebuilt from the dossier row) after filesAfter; a zero age
 // keeps them forever. Rows go first, in one transaction; then the blobs no row references any more
 // are deleted, so no row ever points to a missing blob. Dossiers in any other state are never touched.
-func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (PurgeResult, error) {
+// Each record function runs in the purge's transaction with what it removed (to append its audit row).
+func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration, record ...func(tx *Tx, res PurgeResult) error) (PurgeResult, error) {
 	var res PurgeResult
 	if pagesAfter < 0 || filesAfter < 0 {
 		return res, fmt.Errorf("purge: %w: negative age", ErrInvalid)
@@ -60,6 +61,11 @@ func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (
 				return err
 			}
 			*t.n = int(n)
+		}
+		for _, f := range record {
+			if err := f(tx, res); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -4,12 +4,15 @@
 package dossier_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"sohoa/dossier"
 	"sohoa/dossier/applicant"
+	"sohoa/portal"
+	"sohoa/scanner"
 )
 
 func codesAt(t *testing.T, d *dossier.Desk, n int) []string {
@@ -90,5 +93,158 @@ func TestDesksInterleaveOneSequence(t *testing.T) {
 	}
 	if n, ok := dossier.SequenceNumber(3334, 3, 3); ok {
 		t.Errorf("number %d past 9999 accepted", n)
+	}
+}
+
+// Finding 7: a 3-page certified copy returned by post came to 28,000 đ (the per-page fee charged
+// once); it is 2×2,000 + 1×1,000 + 25,000 = 30,000 đ, on the receipt, in the manifest and in the
+// portal's payment request.
+func TestThreePageCertifiedCopyByPostIs30000(t *testing.T) {
+	d := openDesk(t)
+	u, err := d.Unit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.CounterType = "postal"
+	if err := d.SaveUnit(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := applicant.ParseCCCDQR(binhQR)
+	v, err := d.NewDossier(ctx, "2.000815", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.Scan(ctx, dossier.ScanRequest{Dossier: v.ID, Component: "TP2", Device: "virtual:",
+		Settings: scanner.Settings{Source: scanner.SourceFeeder, DPI: 200, Mode: scanner.ModeColor, MaxPages: 3}}); err != nil || n != 3 {
+		t.Fatalf("scan: %d pages, %v", n, err)
+	}
+	if err := d.Confirm(ctx, v.ID, "TP2", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetDelivery(ctx, v.ID, true, "Số 5 Lê Lợi, phường Hải Châu, Đà Nẵng"); err != nil {
+		t.Fatal(err)
+	}
+	v, _ = d.Dossier(ctx, v.ID)
+	if got := dossier.FeeTotal(v); got != 30000 {
+		t.Fatalf("3-page certified copy by post = %d đ, want 30000 (%+v)", got, dossier.FeeLines(v))
+	}
+	if err := d.SetCopies(ctx, v.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	v, _ = d.Dossier(ctx, v.ID)
+	if got := dossier.FeeTotal(v); got != 35000 {
+		t.Errorf("two copies = %d đ, want 35000", got)
+	}
+	if err := d.SetCopies(ctx, v.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	id, pool := trainingIdentity(t, d)
+	if err := d.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := d.Manifest(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, f := range m.DanhSachLePhi {
+		sum += f.Gia
+	}
+	if sum != 30000 {
+		t.Errorf("manifest fees add up to %d, want 30000: %+v", sum, m.DanhSachLePhi)
+	}
+	url, _ := startPortalIn(t)
+	client := portal.NewClient(url)
+	if _, err := d.Submit(ctx, v.ID, binhToken(t, url)); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&dossier.Uploader{Desk: d, Client: client}).Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.SyncStatus(ctx, client, v.ID); err != nil {
+		t.Logf("sync: %v", err)
+	}
+	p, ok, err := d.Payment(ctx, v.ID)
+	if err != nil || !ok || p.Amount != 30000 {
+		t.Fatalf("payment request: %+v %v %v, want 30000 đ", p, ok, err)
+	}
+	if err := d.SetCopies(ctx, v.ID, 3); !errors.Is(err, dossier.ErrDeliveryFixed) {
+		t.Errorf("copies changed after queueing: %v", err)
+	}
+}
+
+// A unit loads its own procedure list and fees; both are kept in the data folder and used after a restart.
+func TestUnitCatalogAndFeesSurviveRestart(t *testing.T) {
+	dir := t.TempDir()
+	d, err := dossier.Open(ctx, dossier.Config{DataDir: dir, Training: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const list = "code,name,level,field,days,component,role,required,originals,copies\n" +
+		"1.013967,Giải quyết tranh chấp đất đai thuộc thẩm quyền của Chủ tịch Ủy ban nhân dân cấp xã,xã,Đất đai,45,Đơn đề nghị giải quyết tranh chấp đất đai,nop,có,1,0\n"
+	if _, err := d.ImportCatalog(ctx, "bad.csv", []byte(strings.Replace(list, ",45,", ",bốn mươi,", 1))); err == nil {
+		t.Fatal("a list with a wrong days cell was accepted")
+	}
+	n, err := d.ImportCatalog(ctx, "xa.csv", []byte(list))
+	if err != nil || n != 1 {
+		t.Fatalf("import: %d, %v", n, err)
+	}
+	if _, err := d.ImportFees(ctx, []byte("procedure,name,amount\n2.000884,Phí chứng thực chữ ký,12000\n")); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	d, err = dossier.Open(ctx, dossier.Config{DataDir: dir, Training: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if p, ok := d.Catalog().Get("1.013967"); !ok || p.Days != 45 {
+		t.Fatalf("unit procedure after restart: %+v %v", p, ok)
+	}
+	if _, ok := d.Catalog().Get("1.001193"); !ok {
+		t.Error("the shipped procedures are gone after importing the unit's list")
+	}
+	a, _ := applicant.ParseCCCDQR(binhQR)
+	v, err := d.NewDossier(ctx, "2.000884", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dossier.FeeTotal(v); got != 12000 {
+		t.Errorf("unit fee for 2.000884 = %d, want 12000", got)
+	}
+	if _, err := d.NewDossier(ctx, "1.013967", a); err != nil {
+		t.Errorf("a dossier for the unit's own procedure: %v", err)
+	}
+}
+
+// The window warns when the coming year has no holiday table; a unit imports it.
+func TestHolidaysMissingForComingYear(t *testing.T) {
+	d := deskAt(t, time.Date(2027, 12, 1, 9, 0, 0, 0, dossier.Location))
+	year, missing := d.HolidaysMissing()
+	if !missing || year != 2028 {
+		t.Fatalf("HolidaysMissing = %d %v, want 2028 true", year, missing)
+	}
+	bad := `{"year": 2028, "off": [{"date": "2028-01-02", "name": "x"}]}`
+	if _, err := d.ImportHolidays(ctx, []byte(bad)); err == nil {
+		t.Error("a table without sources was accepted")
+	}
+	good := `{"year": 2028, "off": [{"date": "2028-01-03", "name": "Nghỉ bù Tết Dương lịch"}], "sources": ["Quyết định thử"]}`
+	if y, err := d.ImportHolidays(ctx, []byte(good)); err != nil || y != 2028 {
+		t.Fatalf("import: %d %v", y, err)
+	}
+	if _, missing := d.HolidaysMissing(); missing {
+		t.Error("still missing after the import")
+	}
+	if d.Calendar().IsWorkingDay(time.Date(2028, 1, 3, 9, 0, 0, 0, dossier.Location)) {
+		t.Error("the imported day off is a working day")
+	}
+	// 2027 ships computed, not announced: present but marked inferred.
+	d26 := deskAt(t, time.Date(2026, 12, 6, 9, 0, 0, 0, dossier.Location))
+	if _, missing := d26.HolidaysMissing(); missing {
+		t.Error("2026/2027 reported missing")
+	}
+	ahead := d26.HolidaysAhead(time.Date(2026, 12, 6, 9, 0, 0, 0, dossier.Location))
+	if len(ahead) != 2 || ahead[1].Year != 2027 || ahead[1].Missing || !ahead[1].Inferred {
+		t.Errorf("HolidaysAhead = %+v, want 2027 present and inferred", ahead)
 	}
 }

@@ -196,3 +196,27 @@ func BenchmarkSearch300(b *testing.B) {
 		c.Search("chứng thực bản sao")
 	}
 }
+
+// Issue 12 item 8: at least 60 real commune-level procedures ship, each citing a source of the file's table.
+func TestShipsSixtyCommuneProcedures(t *testing.T) {
+	c := mustDefault(t)
+	n := 0
+	for _, p := range c.All() {
+		if p.Level != LevelCommune {
+			continue
+		}
+		n++
+		if len(p.Sources) == 0 {
+			t.Errorf("%s cites no source", p.Code)
+		}
+		for _, s := range p.Sources {
+			id := strings.Fields(s)[0]
+			if u, ok := c.Source(id); !ok || u == "" {
+				t.Errorf("%s cites %s, not in the sources table", p.Code, id)
+			}
+		}
+	}
+	if n < 60 {
+		t.Errorf("%d commune-level procedures ship, want at least 60", n)
+	}
+}

@@ -27,12 +27,12 @@ const (
 )
 
 type dssCase struct {
-	indication string // the whole document, with the shipped Vietnamese roots (none of these chain to them)
-	sigs, ts   int    // signatures, document timestamps
-	mods       string // the worst over all entries
+	indication string   // the whole document, with the shipped Vietnamese roots (none of these chain to them)
+	sigs, ts   int      // signatures, document timestamps
+	mods       string   // the worst over all entries
 	levels     []string // per signature (document timestamps have none)
-	sub        string // a sub-indication some entry must carry ("" none asserted)
-	notSigned  bool   // Verify returns ErrNotSigned
+	sub        string   // a sub-indication some entry must carry ("" none asserted)
+	notSigned  bool     // Verify returns ErrNotSigned
 	repaired   bool
 	// dss: what EU DSS's tests assert; differs: where and why we say something else.
 	dss, differs string

@@ -17,18 +17,18 @@ import (
 
 // Modifications lists what the revisions after a signature changed, in EU DSS's terms.
 type Modifications struct {
-	Extensions  []string `json:"extensions,omitempty"`   // /DSS, /VRI, document timestamps, metadata: allowed
-	FormFill    []string `json:"form_fill,omitempty"`    // new signatures, filled form fields: allowed unless DocMDP 1
-	Annotations []string `json:"annotations,omitempty"`  // annotations added, changed or removed: allowed unless DocMDP 1 or 2
-	Undefined   []string `json:"undefined,omitempty"`    // anything else: page content, resources, page tree
-	PagesAdded  []int    `json:"pages_added,omitempty"`  // page numbers in the final document
-	PagesRemoved []int   `json:"pages_removed,omitempty"` // page numbers in the signed revision
+	Extensions   []string `json:"extensions,omitempty"`    // /DSS, /VRI, document timestamps, metadata: allowed
+	FormFill     []string `json:"form_fill,omitempty"`     // new signatures, filled form fields: allowed unless DocMDP 1
+	Annotations  []string `json:"annotations,omitempty"`   // annotations added, changed or removed: allowed unless DocMDP 1 or 2
+	Undefined    []string `json:"undefined,omitempty"`     // anything else: page content, resources, page tree
+	PagesAdded   []int    `json:"pages_added,omitempty"`   // page numbers in the final document
+	PagesRemoved []int    `json:"pages_removed,omitempty"` // page numbers in the signed revision
 	// Overlays: pages on which an annotation added after signing paints an opaque area over the signed page.
 	Overlays []int `json:"overlays,omitempty"`
 	// SignatureDictionary: the signature's own dictionary (/Reason, /M, /Name …) was replaced after signing;
 	// the report shows the signed values.
 	SignatureDictionary []string `json:"signature_dictionary,omitempty"`
-	DocMDP              int      `json:"docmdp,omitempty"`           // the certification level in force (1, 2, 3), 0: none
+	DocMDP              int      `json:"docmdp,omitempty"`          // the certification level in force (1, 2, 3), 0: none
 	DocMDPViolated      bool     `json:"docmdp_violated,omitempty"` // the changes exceed what the certification allows
 }
 

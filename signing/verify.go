@@ -134,19 +134,9 @@ type TimestampReport struct {
 // Intact tells whether the signature's bytes are unchanged and the signature value verifies.
 func (s SignatureReport) Intact() bool { return s.DigestValid }
 
-// Valid tells whether every signature is intact, trusted, and not followed by content changes.
-func (r Report) Valid() bool {
-	if len(r.Signatures) == 0 {
-		return false
-	}
-	for _, s := range r.Signatures {
-		if !s.DigestValid || !s.Trusted || s.LaterChanges == ChangesContent || s.LaterChanges == ChangesUnknown ||
-			(s.Revocation != nil && s.Revocation.Status == RevocationRevoked) {
-			return false
-		}
-	}
-	return true
-}
+// Valid tells whether the document passed: every signature intact and trusted, and nothing but allowed
+// additions (signatures, timestamps, validation data, form fill) after any of them.
+func (r Report) Valid() bool { return len(r.Signatures) > 0 && r.Indication == IndicationPassed }
 
 // Verify checks every signature and document timestamp in pdfData against roots (nil: the shipped roots).
 // It returns ErrNotSigned when there is none and an ErrInvalidPDF error when the file cannot be read.

@@ -51,27 +51,38 @@ func openPDFSafe(data []byte) (rdr *pdf.Reader, err error) {
 	return rdr, err
 }
 
-var reBadNumber = regexp.MustCompile(`[0-9.]#(?:INF|IND|QNAN|SNAN)[0-9A-Za-z]*`)
-
 // sanitizeNumbers rewrites numbers some Windows producers print as "-1.#INF" or "1.#QNAN" into zeros of
 // the same length, so that the parser reads the object and every offset stays where it was.
 func sanitizeNumbers(data []byte) []byte {
-	if !bytes.Contains(data, []byte(".#")) {
-		return data
-	}
-	locs := reBadNumber.FindAllIndex(data, -1)
-	if len(locs) == 0 {
-		return data
-	}
-	out := bytes.Clone(data)
-	for _, l := range locs {
-		start := l[0]
-		for start > 0 && (out[start-1] >= '0' && out[start-1] <= '9' || out[start-1] == '.') {
-			start--
+	var out []byte
+	for _, bad := range []string{".#INF", ".#IND", ".#QNAN", ".#SNAN"} {
+		for off := 0; ; {
+			i := bytes.Index(data[off:], []byte(bad))
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(bad)
+			if i == 0 || data[i-1] < '0' || data[i-1] > '9' {
+				continue
+			}
+			if out == nil {
+				out = bytes.Clone(data)
+			}
+			start, end := i-1, off
+			for start > 0 && out[start-1] >= '0' && out[start-1] <= '9' {
+				start--
+			}
+			for end < len(out) && (out[end] >= '0' && out[end] <= '9' || out[end] >= 'A' && out[end] <= 'Z') {
+				end++
+			}
+			for k := start; k < end; k++ {
+				out[k] = '0'
+			}
 		}
-		for i := start; i < l[1]; i++ {
-			out[i] = '0'
-		}
+	}
+	if out == nil {
+		return data
 	}
 	return out
 }

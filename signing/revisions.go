@@ -104,7 +104,7 @@ func coverage(data []byte, cur *pdf.Reader, s sigDict, sr *SignatureReport, ends
 	}
 	m := &Modifications{}
 	sr.Modifications = m
-	signedValues(old, s, sr, m)
+	signedValues(old, data[:end], s, sr, m)
 	if !compareRevisions(old, cur, m) {
 		sr.LaterChanges = ChangesUnknown
 		return
@@ -121,9 +121,9 @@ func coverage(data []byte, cur *pdf.Reader, s sigDict, sr *SignatureReport, ends
 
 // signedValues finds the signature's dictionary as it was signed and reports its values; a later
 // revision that replaced them (a shadow attack on /Reason, say) is a finding.
-func signedValues(old *pdf.Reader, s sigDict, sr *SignatureReport, m *Modifications) {
+func signedValues(old *pdf.Reader, raw []byte, s sigDict, sr *SignatureReport, m *Modifications) {
 	var signed *sigDict
-	for _, o := range findSignatures(old) {
+	for _, o := range findSignatures(old, raw) {
 		if o.br == s.br {
 			signed = &o
 			break

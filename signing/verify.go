@@ -156,7 +156,7 @@ func Verify(pdfData []byte, roots *x509.CertPool) (rep Report, err error) {
 		return rep, err
 	}
 	rep.Repaired = repaired
-	sigs := findSignatures(rdr)
+	sigs := findSignatures(rdr, pdfData)
 	if len(sigs) == 0 {
 		return rep, ErrNotSigned
 	}
@@ -183,7 +183,7 @@ func checkOwnSignature(out []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range findSignatures(rdr) {
+	for _, s := range findSignatures(rdr, out) {
 		if s.br[2]+s.br[3] == int64(len(out)) {
 			sr := inspect(out, &s, x509.NewCertPool())
 			if !sr.DigestValid {
@@ -209,7 +209,7 @@ type sigDict struct {
 
 // findSignatures collects signature dictionaries from the AcroForm fields and, for files whose
 // form is damaged, from every object; sorted by where their signed range ends.
-func findSignatures(rdr *pdf.Reader) []sigDict {
+func findSignatures(rdr *pdf.Reader, raw []byte) []sigDict {
 	seen := map[[4]int64]int{}
 	var out []sigDict
 	add := func(field string, v pdf.Value) {
@@ -263,6 +263,14 @@ func findSignatures(rdr *pdf.Reader) []sigDict {
 	fields := rdr.Trailer().Key("Root").Key("AcroForm").Key("Fields")
 	for i := 0; i < fields.Len(); i++ {
 		walk(fields.Index(i), "", 0)
+	}
+	// Signature dictionaries no field refers to (damaged forms, or signatures whose field was removed):
+	// look at every object only when the file names more signed ranges than the fields gave. Signature
+	// dictionaries are never compressed in object streams (their offsets are signed), so the raw text
+	// tells.
+	if raw != nil && bytes.Count(raw, []byte("/ByteRange")) <= len(out) {
+		sort.Slice(out, func(i, j int) bool { return out[i].br[2]+out[i].br[3] < out[j].br[2]+out[j].br[3] })
+		return out
 	}
 	for _, x := range rdr.Xref() {
 		v := rdr.Resolve(x.Ptr(), x.Ptr())

@@ -348,14 +348,9 @@ func inspect(data []byte, s *sigDict, roots *x509.CertPool) (sr SignatureReport)
 	}
 	p7, err := pkcs7.Parse(contents)
 	if err != nil || len(p7.Signers) == 0 {
-		if err == nil {
-			err = errors.New("no signer information")
-		}
-		sr.Error, sr.SubIndication = fmt.Sprintf("the signature value is not a readable CMS/PKCS#7 structure: %v", err), SubFormatFailure
-		if msg := err.Error(); strings.Contains(msg, "unsupported elliptic curve") || strings.Contains(msg, "unknown public key algorithm") ||
-			strings.Contains(msg, "unsupported") && strings.Contains(msg, "algorithm") {
-			sr.UnsupportedAlgorithm = true
-		}
+		// The PKCS#7 library reads only signers named by issuer and serial, and refuses certificates
+		// with keys Go cannot use: read the CMS structure ourselves.
+		inspectCMS(&sr, s, content, contents, roots)
 		return sr
 	}
 	si := p7.Signers[0]
@@ -366,7 +361,7 @@ func inspect(data []byte, s *sigDict, roots *x509.CertPool) (sr SignatureReport)
 		}
 	}
 	if ee == nil {
-		sr.Error, sr.SubIndication = "the signer's certificate is not embedded in the signature", SubFormatFailure
+		inspectCMS(&sr, s, content, contents, roots)
 		return sr
 	}
 	hasSigningCert := false

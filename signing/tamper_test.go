@@ -162,3 +162,38 @@ func TestAddedContentAndOverlayAfterSigningFail(t *testing.T) {
 		}
 	}
 }
+
+// A later revision that rewrites the second signature's dictionary so that it no longer looks like a
+// signature must not make the signature disappear from the report: it is reported from the revision
+// it signed, as changed after signing.
+func TestEditedSignatureDictionaryIsStillReported(t *testing.T) {
+	ca := newCA(t, "CA")
+	ctx := context.Background()
+	one, err := signing.Sign(ctx, makePDF(t, 1), ca.issue(t, leafOpts{name: "Cán bộ Một"}), signing.Appearance{ScanTime: scanTime}, signing.Options{Roots: ca.pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := signing.Sign(ctx, one, ca.issue(t, leafOpts{name: "Cán bộ Hai"}), signing.Appearance{ScanTime: scanTime}, signing.Options{Roots: ca.pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := tamper.SignatureObjects(two)
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("signature objects %v %v", ids, err)
+	}
+	edited, err := tamper.ReplaceObject(two, ids[1], "<< /Type /Sig /Filter /Adobe.PPKLite /Reason (edited later) >>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := signing.Verify(edited, ca.pool())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Signatures) != 2 || rep.Indication != signing.IndicationFailed {
+		t.Fatalf("%d signatures, %s:\n%s", len(rep.Signatures), rep.Indication, rep.Text("en"))
+	}
+	s := rep.Signatures[1]
+	if s.SignerName != "Cán bộ Hai" || !s.DigestValid || s.SubIndication != signing.SubModified || len(s.Modifications.SignatureDictionary) == 0 {
+		t.Fatalf("second signature: %q intact=%v %s %+v", s.SignerName, s.DigestValid, s.SubIndication, s.Modifications)
+	}
+}

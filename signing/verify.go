@@ -163,12 +163,20 @@ func Verify(pdfData []byte, roots *x509.CertPool) (rep Report, err error) {
 	rep.HasDSS = !rdr.Trailer().Key("Root").Key("DSS").IsNull()
 	ends := revisionEnds(pdfData)
 	rc := revisionCache{}
+	sigs = withVanished(pdfData, sigs, ends, rc)
 	for i, s := range sigs {
 		sr := inspect(pdfData, &sigs[i], roots)
 		sr.Index = i + 1
 		sr.Fields = s.fields
 		if sr.Error == "" || sr.ByteRange[3] > 0 {
 			coverage(pdfData, rdr, s, &sr, ends, rc)
+		}
+		if s.vanished {
+			if sr.Modifications == nil {
+				sr.Modifications = &Modifications{}
+			}
+			sr.Modifications.SignatureDictionary = append(sr.Modifications.SignatureDictionary, "removed or replaced")
+			sr.LaterChanges = ChangesContent
 		}
 		rep.Signatures = append(rep.Signatures, sr)
 	}
@@ -205,6 +213,39 @@ type sigDict struct {
 	signerSerial *big.Int
 	signerIssuer []byte
 	pades        bool // ETSI.CAdES.detached, one signer, a signing-certificate attribute
+	// vanished: the dictionary is in an earlier revision but no longer in the final one (edited so that
+	// it is no signature any more, or removed): reported from the revision it signed.
+	vanished bool
+}
+
+// withVanished adds the signatures of earlier revisions that the final document no longer shows.
+func withVanished(data []byte, sigs []sigDict, ends []int64, rc revisionCache) []sigDict {
+	have := map[[4]int64]bool{}
+	for _, s := range sigs {
+		have[s.br] = true
+	}
+	added := false
+	for _, e := range ends {
+		if e >= int64(len(data)) || !bytes.Contains(data[:e], []byte("/ByteRange")) {
+			continue
+		}
+		r := rc.open(data, e)
+		if r == nil {
+			continue
+		}
+		for _, s := range findSignatures(r, data[:e]) {
+			if !have[s.br] && s.br[2]+s.br[3] <= e {
+				have[s.br] = true
+				s.vanished = true
+				sigs = append(sigs, s)
+				added = true
+			}
+		}
+	}
+	if added {
+		sort.Slice(sigs, func(i, j int) bool { return sigs[i].br[2]+sigs[i].br[3] < sigs[j].br[2]+sigs[j].br[3] })
+	}
+	return sigs
 }
 
 // findSignatures collects signature dictionaries from the AcroForm fields and, for files whose

@@ -184,3 +184,32 @@ func ser(parent, v pdf.Value) string {
 	}
 	return "null"
 }
+
+// ReplaceObject appends an incremental update that redefines object id with body (PDF syntax).
+func ReplaceObject(in []byte, id uint32, body string) ([]byte, error) {
+	u, err := begin(in)
+	if err != nil {
+		return nil, err
+	}
+	u.set(id, body)
+	return u.finish(), nil
+}
+
+// SignatureObjects lists the object numbers of the signature dictionaries the form's fields refer to,
+// in field order.
+func SignatureObjects(in []byte) ([]uint32, error) {
+	rdr, err := pdf.NewReader(bytes.NewReader(in), int64(len(in)))
+	if err != nil {
+		return nil, err
+	}
+	var ids []uint32
+	fields := rdr.Trailer().Key("Root").Key("AcroForm").Key("Fields")
+	for i := 0; i < fields.Len(); i++ {
+		f := fields.Index(i)
+		if v := f.Key("V"); v.Kind() == pdf.Dict {
+			p := v.GetPtr()
+			ids = append(ids, p.GetID())
+		}
+	}
+	return ids, nil
+}

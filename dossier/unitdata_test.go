@@ -5,12 +5,14 @@ package dossier_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"sohoa/dossier"
 	"sohoa/dossier/applicant"
+	"sohoa/dossier/catalog"
 	"sohoa/portal"
 	"sohoa/scanner"
 )
@@ -246,5 +248,64 @@ func TestHolidaysMissingForComingYear(t *testing.T) {
 	ahead := d26.HolidaysAhead(time.Date(2026, 12, 6, 9, 0, 0, 0, dossier.Location))
 	if len(ahead) != 2 || ahead[1].Year != 2027 || ahead[1].Missing || !ahead[1].Inferred {
 		t.Errorf("HolidaysAhead = %+v, want 2027 present and inferred", ahead)
+	}
+}
+
+// csv300 is a 300-procedure list built from the shipped catalog's real rows under local code suffixes.
+func csv300(tb testing.TB) []byte {
+	tb.Helper()
+	base, err := catalog.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("code,name,level,field,days,component,role,required,originals,copies\n")
+	all := base.All()
+	for i := 0; i < 300; i++ {
+		p := all[i%len(all)]
+		code := fmt.Sprintf("%s.000.00.00.H%02d", p.Code[:8], i/len(all)+1)
+		for j, c := range p.Components {
+			name, level, field, days := "", "", "", ""
+			if j == 0 {
+				name, level, field, days = `"`+p.Name+`"`, fmt.Sprint(p.Level), p.Field, fmt.Sprint(p.Days)
+			}
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,\"%s\",%s,%v,%d,%d\n", code, name, level, field, days, c.Name, c.Role, c.Required && c.Role != catalog.RoleNote, c.Originals, c.Copies)
+		}
+	}
+	return []byte(b.String())
+}
+
+// `sohoa catalog import` of a 300-procedure file (parse, check, store in the data folder, use) takes < 1 s.
+func TestDeskImports300ProceduresFast(t *testing.T) {
+	d := openDesk(t)
+	data := csv300(t)
+	start := time.Now()
+	n, err := d.ImportCatalog(ctx, "300.csv", data)
+	if err != nil || n != 300 {
+		t.Fatalf("import: %d %v", n, err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("importing 300 procedures took %v, want < 1 s", took)
+	}
+	start = time.Now()
+	if r := d.Catalog().Search("chứng thực bản sao"); len(r) == 0 {
+		t.Error("search found nothing")
+	}
+	if took := time.Since(start); took > 50*time.Millisecond {
+		t.Errorf("search took %v, want < 50 ms", took)
+	}
+}
+
+func BenchmarkDeskImportCatalog300(b *testing.B) {
+	d, err := dossier.Open(ctx, dossier.Config{DataDir: b.TempDir(), Training: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	data := csv300(b)
+	for b.Loop() {
+		if _, err := d.ImportCatalog(ctx, "300.csv", data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -92,7 +92,7 @@ func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant
 		return View{}, err
 	}
 	now := d.now()
-	desk, err := d.DeskNumber(ctx)
+	desk, desks, err := d.Desks(ctx)
 	if err != nil {
 		return View{}, err
 	}
@@ -106,7 +106,7 @@ func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant
 	var code string
 	err = d.db.Update(ctx, "create dossier", func(tx *storage.Tx) error {
 		var err error
-		if code, err = d.nextCode(tx, unit.Code, desk, now); err != nil {
+		if code, err = d.nextCode(tx, unit.Code, desk, desks, now); err != nil {
 			return err
 		}
 		row := storage.Dossier{

@@ -130,15 +130,6 @@ func (d *Desk) setDeliveryTx(tx *storage.Tx, id string, byPost bool, address str
 	return tx.Audit(d.actor(), "dossier.delivery", id, detail)
 }
 
-// FeeTotal is what a dossier's fee rows add up to, in VND.
-func FeeTotal(r Record) int64 {
-	var sum int64
-	for _, f := range r.Fees {
-		sum += max(f.Amount, 0)
-	}
-	return sum
-}
-
 // Payment returns the portal's payment request for a dossier, and whether there is one.
 func (d *Desk) Payment(ctx context.Context, id string) (p storage.Payment, ok bool, err error) {
 	err = d.db.View(ctx, func(tx *storage.Tx) error { p, ok, err = paymentTx(tx, id); return err })

@@ -80,7 +80,9 @@ func Process(p scanner.Page, opts Options) (Result, error) {
 		// of the page that crop keeps.
 		fill := paperColor(page, a.paper)
 		a = subAnalysis(a, r)
-		a.g = rotatePage(a.g, -res.Angle, grayColor(a.paper)).(*image.Gray)
+		// What turning brings into the raster's corners is filled like the raster's own rim
+		// (the lid, or the paper when there is none), so the lid still ends in a straight edge.
+		a.g = rotatePage(a.g, -res.Angle, grayColor(rimLevel(a.g))).(*image.Gray)
 		pb := page.Bounds()
 		a.b = image.Rect(0, 0, pb.Dx(), pb.Dy())
 		r = pageRect(a)

@@ -54,6 +54,7 @@ type Pool struct {
 	err     error
 	sunk    int
 	closed  bool
+	drained *sync.Cond // signalled whenever a page leaves the pool
 }
 
 type job struct {
@@ -78,6 +79,7 @@ func New(ctx context.Context, o Options, sink func(Done) error) *Pool {
 	ctx, cancel := context.WithCancel(ctx)
 	p := &Pool{ctx: ctx, cancel: cancel, o: o, sink: sink,
 		slots: make(chan struct{}, 2*o.Workers), jobs: make(chan job), ready: map[int]result{}}
+	p.drained = sync.NewCond(&p.mu)
 	for range o.Workers {
 		p.wg.Add(1)
 		go p.work()
@@ -189,9 +191,22 @@ func (p *Pool) finish(seq int, r result) {
 		if err == nil && !failed {
 			p.sunk++
 		}
+		p.drained.Broadcast()
 	}
 	p.sinking = false
 	p.mu.Unlock()
+}
+
+// Flush waits until every page submitted so far has been handed to the sink (or dropped after an
+// error) and returns the pool's first error. A device whose hand-over must mean "stored" (the hot
+// folder's journal) calls it after each Submit.
+func (p *Pool) Flush() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.next < p.seq {
+		p.drained.Wait()
+	}
+	return p.err
 }
 
 func (p *Pool) failure() error {

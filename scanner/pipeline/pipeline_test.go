@@ -210,3 +210,26 @@ func TestDecodePNM(t *testing.T) {
 		t.Errorf("truncated PPM: %v", err)
 	}
 }
+
+// Flush returns once every page submitted so far reached the sink.
+func TestFlushWaitsForTheSink(t *testing.T) {
+	var sunk atomic.Int32
+	p := New(context.Background(), Options{Workers: 2, Process: func(pg scanner.Page, _ cleanup.Options) (cleanup.Result, error) {
+		time.Sleep(20 * time.Millisecond)
+		return cleanup.Result{}, nil
+	}}, func(Done) error { sunk.Add(1); return nil })
+	for i := range 3 {
+		if err := p.Submit(tiny(i)); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := sunk.Load(); got != int32(i+1) {
+			t.Fatalf("after Flush of page %d: %d pages sunk", i, got)
+		}
+	}
+	if n, err := p.Close(); n != 3 || err != nil {
+		t.Fatalf("Close: %d, %v", n, err)
+	}
+}

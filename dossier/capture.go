@@ -12,10 +12,12 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"sohoa/scanner"
 	"sohoa/scanner/cleanup"
 	"sohoa/scanner/importer"
+	"sohoa/scanner/pipeline"
 	"sohoa/storage"
 )
 
@@ -70,23 +72,36 @@ func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
 		return 0, err
 	}
 	stored := 0
+	// Clean-up and encoding run on every core (scanner/pipeline); pages are stored in their order.
+	pool := pipeline.New(ctx, pipeline.Options{Clean: cleanup.Options{Mode: s.Mode}}, func(dn pipeline.Done) error {
+		if err := d.db.CheckFree(pageEstimate(dn.Page.DPI)); err != nil {
+			return err
+		}
+		res := dn.Result
+		sp, err := d.storeEncoded(ctx, r.Dossier, r.Component, res.Image.Bounds(), res.Data, res.Format, res.Blank, dn.Page.DPI, "scan:"+dev.Address())
+		if err != nil {
+			return err
+		}
+		stored++
+		if r.OnPage != nil {
+			r.OnPage(CaptureEvent{Page: sp, Image: res.Image})
+		}
+		return nil
+	})
+	// The hot folder's journal counts a page as taken once OnPage returns: it is stored by then.
+	stepwise := strings.HasPrefix(dev.Address(), "folder:")
 	scanErr := dev.Scan(ctx, s, scanner.Handler{
 		OnProgress: r.OnProgress,
 		OnPage: func(p scanner.Page) error {
-			if err := d.db.CheckFree(pageEstimate(p.DPI)); err != nil {
+			if err := pool.Submit(p); err != nil || !stepwise {
 				return err
 			}
-			sp, img, err := d.storeImage(ctx, r.Dossier, r.Component, p.Image, p.DPI, s.Mode, "scan:"+dev.Address(), true)
-			if err != nil {
-				return err
-			}
-			stored++
-			if r.OnPage != nil {
-				r.OnPage(CaptureEvent{Page: sp, Image: img})
-			}
-			return nil
+			return pool.Flush()
 		},
 	})
+	if _, err := pool.Close(); scanErr == nil {
+		scanErr = err
+	}
 	if err := d.db.Audit(ctx, d.actor(), "component.scanned", r.Dossier, map[string]any{
 		"component": r.Component, "device": dev.Address(), "pages": stored, "dpi": s.DPI, "mode": s.Mode, "source": s.Source,
 		"error": errString(scanErr)}); err != nil && scanErr == nil {
@@ -174,18 +189,26 @@ func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image,
 		data = buf.Bytes()
 		blank, _ = cleanup.IsBlank(img)
 	}
-	sha, err := d.db.Blobs().PutBytes(data)
-	if err != nil {
-		return storage.Page{}, nil, err
-	}
-	b := img.Bounds()
-	p := storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
-		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: blank, Source: source, CreatedAt: d.now()}
-	p.ID, err = d.db.AddPage(ctx, p)
+	p, err := d.storeEncoded(ctx, id, comp, img.Bounds(), data, format, blank, dpi, source)
 	if err != nil {
 		return storage.Page{}, nil, err
 	}
 	return p, img, nil
+}
+
+// storeEncoded records an encoded page of pixel size b at the end of the component.
+func (d *Desk) storeEncoded(ctx context.Context, id, comp string, b image.Rectangle, data []byte, format string, blank bool, dpi int, source string) (storage.Page, error) {
+	sha, err := d.db.Blobs().PutBytes(data)
+	if err != nil {
+		return storage.Page{}, err
+	}
+	p := storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
+		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: blank, Source: source, CreatedAt: d.now()}
+	p.ID, err = d.db.AddPage(ctx, p)
+	if err != nil {
+		return storage.Page{}, err
+	}
+	return p, nil
 }
 
 func isPaletted(img image.Image) bool {

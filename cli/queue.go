@@ -13,7 +13,7 @@ import (
 	"github.com/skip2/go-qrcode"
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal"
 )
 
@@ -22,11 +22,11 @@ func SubmissionCommands(g *Globals) []*cobra.Command {
 	return []*cobra.Command{uploadCmd(g), authorizeCmd(g)}
 }
 
-func portalOf(ctx context.Context, d *dossier.Desk, flag string) (string, error) {
+func portalOf(ctx context.Context, d *desk.Desk, flag string) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
-	u, err := d.Unit(ctx)
+	u, err := d.Settings.Unit(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -44,7 +44,7 @@ func uploadCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "upload",
 		Short: "upload what is due in the outbox (resuming interrupted uploads), then stop; --wait also waits for retries",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			base, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
@@ -56,15 +56,16 @@ func uploadCmd(g *Globals) *cobra.Command {
 			if timeout > 0 {
 				cl.Timeout = timeout
 			}
-			u := &dossier.Uploader{Desk: d, Client: cl, Lease: lease, InitialBackoff: initial, MaxBackoff: maxBackoff}
+			u := d.Outbox.Uploader(cl, desk.UploaderOptions{Lease: lease, InitialBackoff: initial, MaxBackoff: maxBackoff})
 			for {
 				if err := u.Drain(ctx); err != nil {
 					return err
 				}
-				st, err := d.DB().OutboxStats(ctx)
+				q, err := d.Outbox.Queue(ctx, 1)
 				if err != nil {
 					return err
 				}
+				st := q.Stats
 				if !wait || st.Pending+st.Claimed == 0 {
 					return g.emit(st, "pending %d, claimed %d, done %d, failed %d\n", st.Pending, st.Claimed, st.Done, st.Failed)
 				}
@@ -93,7 +94,7 @@ func authorizeCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "authorize",
 		Short: "the citizen approves the submission on their phone (QR code + short code), then the dossier is queued",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			base, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
@@ -116,7 +117,7 @@ func authorizeCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			it, err := d.Submit(ctx, id, tok)
+			it, err := d.Outbox.Submit(ctx, id, tok)
 			if err != nil {
 				return err
 			}

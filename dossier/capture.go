@@ -22,21 +22,6 @@ import (
 // JPEGQuality is the quality scanned colour and grey pages are stored at: legible at 200 dpi.
 const JPEGQuality = 85
 
-// CaptureEvent tells the screen about a page that was just stored.
-type CaptureEvent struct {
-	Page  storage.Page
-	Image image.Image // the cleaned pixels, for the thumbnail
-}
-
-// ScanRequest asks for a scan into one component.
-type ScanRequest struct {
-	Dossier, Component string
-	Device             string // device address, e.g. "virtual:" or "sane:test:0"
-	Settings           scanner.Settings
-	OnPage             func(CaptureEvent)     // may be nil; called after the page is safely stored
-	OnProgress         func(scanner.Progress) // may be nil
-}
-
 // Scan scans pages into a component. Every page is stored (blob first, then its row) as soon as it
 // arrives, so pages received before a jam, a pulled cable or a cancel are kept; the error is returned
 // with the number of pages stored.
@@ -258,12 +243,6 @@ func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Re
 	return d.db.Audit(ctx, d.actor(), "component.imported", id, map[string]any{
 		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed})
 }
-
-// File roles.
-const (
-	RoleImported = "imported" // a PDF the citizen brought
-	RoleSigned   = "signed"   // a component PDF signed at this desk: what is submitted
-)
 
 // ErrLocked means the dossier can no longer be edited in its current state.
 var ErrLocked = errors.New("dossier: pages cannot be changed in this state")

@@ -6,35 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"time"
 
 	"sohoa/storage"
 )
-
-// ErrInvalidUnit means a unit profile field is malformed.
-var ErrInvalidUnit = errors.New("dossier: invalid unit profile")
-
-// unitCodeRE is the QCVN 102:2016/BTTTT shape: 000.00.00.H47, 000.00.12.G01, 000.21.30.H47 ...
-var unitCodeRE = regexp.MustCompile(`^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$`)
-
-// ValidUnitCode checks a unit code against the QCVN 102:2016 shape.
-func ValidUnitCode(code string) error {
-	if !unitCodeRE.MatchString(code) {
-		return fmt.Errorf("%w: unit code %q must look like 000.00.00.H47 (QCVN 102:2016); ask the provincial office for your unit's code", ErrInvalidUnit, code)
-	}
-	return nil
-}
-
-// Location is the time zone dossier dates are written in.
-var Location = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}()
 
 // FormatCode builds a dossier code from its parts.
 func FormatCode(unit string, day time.Time, seq int) string {

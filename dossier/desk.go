@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"sohoa/dossier/applicant"
 	"sohoa/dossier/catalog"
 	"sohoa/dossier/workdays"
 	"sohoa/storage"
@@ -143,9 +142,6 @@ func (d *Desk) Officer() string { return d.cfg.Officer }
 // SetOfficer changes the officer at the desk.
 func (d *Desk) SetOfficer(name string) { d.cfg.Officer = name }
 
-// ErrNoUnit means the desk has no unit profile yet: the first-run set-up must be completed.
-var ErrNoUnit = errors.New("dossier: no unit profile is set up on this desk; finish the set-up (unit code and name) or start training mode")
-
 const settingUnit = "unit.current"
 
 // Unit returns the desk's unit profile.
@@ -186,23 +182,6 @@ func (d *Desk) actor() string {
 		return d.cfg.Officer
 	}
 	return "desk"
-}
-
-// Record is the domain part of a dossier kept as JSON beside the indexed columns.
-type Record struct {
-	Applicant     applicant.Applicant `json:"applicant"`
-	ProcedureName string              `json:"procedure_name"`
-	FieldName     string              `json:"field_name,omitempty"`
-	ProcessDays   int                 `json:"process_days"`
-	Fees          []catalog.Fee       `json:"fees,omitempty"`
-	ByPost        bool                `json:"by_post,omitempty"`
-	PostAddress   string              `json:"post_address,omitempty"`
-	OfficerRole   string              `json:"officer_role,omitempty"` // the receiving officer's role (RoleOf the counter type)
-	ScanStarted   time.Time           `json:"scan_started,omitzero"`
-	SubmittedAt   time.Time           `json:"submitted_at,omitzero"`
-	ResultAt      time.Time           `json:"result_at,omitzero"` // when the portal reported the result (NgayKetThucXuLy)
-	VNeID         bool                `json:"vneid,omitempty"`
-	Signer        string              `json:"signer,omitempty"`
 }
 
 func decodeRecord(row storage.Dossier) (Record, error) {

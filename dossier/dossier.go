@@ -4,13 +4,10 @@ package dossier
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"sohoa/dossier/applicant"
-	"sohoa/dossier/catalog"
 	"sohoa/storage"
 )
 
@@ -26,57 +23,6 @@ const (
 	ChannelOnline   = 2
 	ChannelPostal   = 3
 )
-
-// ComponentView is one dossier component with its pages and files.
-type ComponentView struct {
-	Code      string         `json:"code"`
-	Name      string         `json:"name"`
-	Required  bool           `json:"required"`
-	Confirmed bool           `json:"confirmed"`
-	Pages     []storage.Page `json:"pages"`
-	Files     []storage.File `json:"files"`
-}
-
-// View is everything the screens and `sohoa dossier show` need about one dossier.
-type View struct {
-	ID            string              `json:"id"`
-	State         State               `json:"state"`
-	UnitCode      string              `json:"unit_code"`
-	Procedure     catalog.Procedure   `json:"-"`
-	ProcedureCode string              `json:"procedure_code"`
-	Record        Record              `json:"record"`
-	Officer       string              `json:"officer"`
-	Training      bool                `json:"training"`
-	Channel       int                 `json:"channel"`
-	CreatedAt     time.Time           `json:"created_at"`
-	UpdatedAt     time.Time           `json:"updated_at"`
-	ReceivedAt    time.Time           `json:"received_at"`
-	AppointmentAt time.Time           `json:"appointment_at"`
-	PortalCode    string              `json:"portal_code,omitempty"`
-	PortalStatus  int                 `json:"portal_status,omitempty"`
-	LastError     string              `json:"last_error,omitempty"`
-	Components    []ComponentView     `json:"components"`
-	Outbox        *storage.OutboxItem `json:"outbox,omitempty"`
-}
-
-// PageCount is the number of pages over all components.
-func (v View) PageCount() int {
-	n := 0
-	for _, c := range v.Components {
-		n += len(c.Pages)
-	}
-	return n
-}
-
-// Component returns the component with the given code.
-func (v View) Component(code string) (ComponentView, bool) {
-	for _, c := range v.Components {
-		if c.Code == code {
-			return c, true
-		}
-	}
-	return ComponentView{}, false
-}
 
 // NewDossier opens a dossier for a procedure and an applicant, giving it the next dossier code.
 func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant.Applicant) (View, error) {
@@ -170,19 +116,6 @@ func (d *Desk) Dossier(ctx context.Context, id string) (View, error) {
 	return v, nil
 }
 
-// Summary is one line of the dossier list.
-type Summary struct {
-	ID            string    `json:"id"`
-	State         State     `json:"state"`
-	ProcedureCode string    `json:"procedure_code"`
-	ApplicantName string    `json:"applicant_name"`
-	ApplicantID   string    `json:"applicant_id"`
-	CreatedAt     time.Time `json:"created_at"`
-	PortalCode    string    `json:"portal_code,omitempty"`
-	LastError     string    `json:"last_error,omitempty"`
-	Training      bool      `json:"training"`
-}
-
 // List returns dossiers, newest first.
 func (d *Desk) List(ctx context.Context, f storage.DossierFilter) ([]Summary, error) {
 	rows, err := d.db.Dossiers(ctx, f)
@@ -251,13 +184,3 @@ func (d *Desk) Confirm(ctx context.Context, id, comp string, ok bool) error {
 
 // ErrNothingCaptured means a step needs pages that are not there yet.
 var ErrNothingCaptured = errors.New("dossier: nothing captured")
-
-// MarshalJSON includes the procedure's name with the view.
-func (v View) MarshalJSON() ([]byte, error) {
-	type plain View
-	return json.Marshal(struct {
-		plain
-		ProcedureName string `json:"procedure_name"`
-		Pages         int    `json:"pages"`
-	}{plain(v), v.Record.ProcedureName, v.PageCount()})
-}

@@ -123,15 +123,6 @@ func (d *Desk) SetDelivery(ctx context.Context, id string, byPost bool, address 
 	return d.db.Audit(ctx, d.actor(), "dossier.delivery", id, detail)
 }
 
-// FeeTotal is what a dossier's fee rows add up to, in VND.
-func FeeTotal(r Record) int64 {
-	var sum int64
-	for _, f := range r.Fees {
-		sum += max(f.Amount, 0)
-	}
-	return sum
-}
-
 // Payment returns the portal's payment request for a dossier, and whether there is one.
 func (d *Desk) Payment(ctx context.Context, id string) (storage.Payment, bool, error) {
 	p, err := d.db.Payment(ctx, id)
@@ -159,17 +150,4 @@ func (d *Desk) savePayment(ctx context.Context, id string, p *portal.PaymentRequ
 		sp.RequestedAt = d.now()
 	}
 	return d.db.SavePayment(ctx, sp)
-}
-
-// PaymentNote is the receipt's line about online payment, e.g.
-// "thanh toán trực tuyến, mã TT-…: chưa thanh toán".
-func PaymentNote(p storage.Payment) string {
-	state := "chưa thanh toán"
-	if p.Paid {
-		state = "đã thanh toán"
-		if !p.PaidAt.IsZero() {
-			state += " lúc " + p.PaidAt.In(Location).Format("15:04 02/01/2006")
-		}
-	}
-	return "thanh toán trực tuyến, mã " + p.Reference + ": " + state
 }

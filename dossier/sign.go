@@ -4,7 +4,6 @@ package dossier
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,13 +14,6 @@ import (
 
 // ErrNotConfirmed means a component has not been checked against the original paper.
 var ErrNotConfirmed = errors.New("dossier: component not confirmed against the original")
-
-// SignOptions are the desk-level choices for signing.
-type SignOptions struct {
-	TSAURL  string         // RFC 3161 timestamp authority; "" for none
-	Roots   *x509.CertPool // trust anchors for the pre-sign check; nil: the shipped roots
-	Offline bool           // the desk knows it has no network: skip OCSP/CRL (recorded as a warning)
-}
 
 // SignReason is written into every signature dictionary.
 const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 01/2023/TT-VPCP, Điều 8)"

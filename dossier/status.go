@@ -22,19 +22,6 @@ import (
 // portal gave no status token when it was (a dossier submitted before status sync existed).
 var ErrNotFollowed = errors.New("dossier: the desk cannot follow this dossier's status on the portal; look it up on the portal by its code")
 
-// StatusChange is what one status query found.
-type StatusChange struct {
-	DossierID  string           `json:"dossier_id"`
-	PortalCode string           `json:"portal_code"`
-	From       int              `json:"from"`
-	To         int              `json:"to"`
-	Status     int              `json:"status"`             // the status now (To)
-	Changed    bool             `json:"changed"`            // the status changed
-	ResultAt   time.Time        `json:"result_at,omitzero"` // NgayKetThucXuLy, for 9 and 10
-	NewlyPaid  bool             `json:"newly_paid"`         // the portal reports the payment made since the last query
-	Payment    *storage.Payment `json:"payment,omitempty"`
-}
-
 func statusTokenSetting(id string) string { return "status-token." + id }
 
 // saveStatusToken keeps a dossier's status token encrypted under the desk's token key (AES-GCM, the
@@ -231,14 +218,6 @@ func (d *Desk) applyStatus(ctx context.Context, id string, rec portal.Receipt) (
 		ch.Payment = &p
 	}
 	return ch, nil
-}
-
-// SyncReport sums up one pass over the followed dossiers.
-type SyncReport struct {
-	Checked     int              `json:"checked"`
-	Changed     []StatusChange   `json:"changed"`      // dossiers whose status or payment changed
-	Failed      map[string]error `json:"-"`            // dossier → why its query failed
-	NotFollowed int              `json:"not_followed"` // submitted dossiers without a status token
 }
 
 // SyncAll asks the portal about every submitted dossier whose status can still change or whose payment is

@@ -22,9 +22,6 @@ import (
 	"sohoa/storage"
 )
 
-// ErrNoAuthorization means the citizen has not (or no longer) authorized the submission.
-var ErrNoAuthorization = errors.New("dossier: the citizen's authorization is missing or expired; ask the citizen to log in again")
-
 // Submit queues a signed dossier for upload through the citizen's account and returns at once.
 // The citizen's token is kept encrypted only until the upload finishes.
 func (d *Desk) Submit(ctx context.Context, id string, tok portal.Token) (storage.OutboxItem, error) {

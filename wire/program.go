@@ -1,0 +1,91 @@
+// The program: desk.Program over sohoa/dossier, the scanner backends and the PKCS#11 tokens.
+
+package wire
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"sohoa/desk"
+	"sohoa/dossier"
+	_ "sohoa/scanner/escl"    // escl:URL — eSCL/AirScan over the network
+	_ "sohoa/scanner/folder"  // folder:PATH — a hot folder (scan-to-folder, scan-to-SMB)
+	_ "sohoa/scanner/ippusb"  // usb:BUS:ADDR — eSCL over IPP-over-USB
+	_ "sohoa/scanner/sane"    // sane:NAME — SANE drivers (cgo builds)
+	_ "sohoa/scanner/virtual" // virtual: — the training scanner
+	"sohoa/signing"
+	"sohoa/signing/pkcs11"
+)
+
+// Program is the program's desk.Program.
+type Program struct{}
+
+var _ desk.Program = Program{}
+
+// DefaultDataDir is the data folder used when --data is not given: <user config dir>/sohoa/<profile>.
+func (Program) DefaultDataDir(profile string) string { return dossier.DefaultDataDir(profile) }
+
+func dataDir(o desk.OpenOptions) string {
+	switch {
+	case o.DataDir != "":
+		return o.DataDir
+	case o.Training:
+		return dossier.DefaultDataDir("training")
+	}
+	return dossier.DefaultDataDir("")
+}
+
+// Open opens (creating when needed) a desk's data folder.
+func (p Program) Open(ctx context.Context, o desk.OpenOptions) (*desk.Desk, error) {
+	d, err := dossier.Open(ctx, dossier.Config{DataDir: dataDir(o), Training: o.Training, Officer: o.Officer})
+	if err != nil {
+		return nil, err
+	}
+	if o.FallbackToTraining && !o.Training {
+		if _, err := d.Unit(ctx); err != nil {
+			d.Close()
+			// Nothing configured: the desk starts in training mode, as the README promises.
+			o.Training = true
+			return p.Open(ctx, o)
+		}
+	}
+	return d.Services(), nil
+}
+
+// ListTokens lists every signing certificate on the tokens of the known PKCS#11 modules.
+func (Program) ListTokens(ctx context.Context) ([]desk.TokenCert, error) {
+	var out []desk.TokenCert
+	var errs []error
+	for _, m := range pkcs11.Candidates() {
+		if _, err := os.Stat(m); err != nil {
+			continue
+		}
+		tokens, err := pkcs11.List(m)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, t := range tokens {
+			for _, c := range t.Certificates {
+				if !c.HasPrivateKey {
+					continue
+				}
+				out = append(out, desk.TokenCert{Module: m, Token: t.Label, Serial: t.Serial, Holder: c.SubjectCN, Issuer: c.Issuer,
+					NotBefore: c.NotBefore, NotAfter: c.NotAfter, PINCountLow: t.PINCountLow, PINFinalTry: t.PINFinalTry, PINLocked: t.PINLocked,
+					Ref: pkcs11.Selector{TokenLabel: t.Label, TokenSerial: t.Serial, CertLabel: c.Label}})
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// OpenToken opens the certificate chosen in the picker with the PIN.
+func (Program) OpenToken(ctx context.Context, c desk.TokenCert, pin []byte) (signing.Identity, error) {
+	sel, _ := c.Ref.(pkcs11.Selector)
+	// The PIN dialog showed the final-try warning before the officer pressed OK: that is the confirmation.
+	return pkcs11.OpenWith(c.Module, sel, pin, pkcs11.Options{ConfirmFinalTry: c.PINFinalTry})
+}

@@ -25,7 +25,7 @@ const JPEGQuality = 85
 // Scan scans pages into a component. Every page is stored (blob first, then its row) as soon as it
 // arrives, so pages received before a jam, a pulled cable or a cancel are kept; the error is returned
 // with the number of pages stored.
-func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
+func (d *captureSvc) Scan(ctx context.Context, r ScanRequest) (int, error) {
 	v, err := d.Dossier(ctx, r.Dossier)
 	if err != nil {
 		return 0, err
@@ -113,7 +113,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func (d *Desk) markScanStart(ctx context.Context, id string) error {
+func (d *captureSvc) markScanStart(ctx context.Context, id string) error {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func (d *Desk) markScanStart(ctx context.Context, id string) error {
 // storeImage records one page at the end of the component. Scanned pages go through the clean-up
 // pipeline (crop to the paper, deskew, upright, blank flag, size-tuned JPEG); imported photos are
 // only flagged and encoded, never reshaped.
-func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
+func (d *captureSvc) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
 	var data []byte
 	var format string
 	var blank bool
@@ -181,7 +181,7 @@ func isPaletted(img image.Image) bool {
 // Import adds the citizen's own files (PDF, JPEG, PNG, TIFF) to a component. Images become pages;
 // a PDF is kept as a file (an already-signed PDF byte for byte). Each file is checked before
 // anything is stored, so a bad file stores nothing and names itself in the error.
-func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) error {
+func (d *captureSvc) Import(ctx context.Context, id, comp string, paths ...string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -217,7 +217,7 @@ func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) err
 	return d.refreshCaptured(ctx, id)
 }
 
-func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
+func (d *captureSvc) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
 	source := "import:" + res.Name
 	switch res.Kind {
 	case "pdf":
@@ -247,7 +247,7 @@ func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Re
 // ErrLocked means the dossier can no longer be edited in its current state.
 var ErrLocked = errors.New("dossier: pages cannot be changed in this state")
 
-func (d *Desk) editable(v View) error {
+func (d *core) editable(v View) error {
 	switch v.State {
 	case Draft, Captured:
 		return nil
@@ -259,7 +259,7 @@ func (d *Desk) editable(v View) error {
 }
 
 // refreshCaptured moves the dossier between draft and captured as required components fill or empty.
-func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
+func (d *core) refreshCaptured(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -280,7 +280,7 @@ func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
 }
 
 // ReopenCapture drops the signatures of a signed (or failed) dossier so its pages can be edited again.
-func (d *Desk) ReopenCapture(ctx context.Context, id string) error {
+func (d *captureSvc) ReopenCapture(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -300,7 +300,7 @@ func (d *Desk) ReopenCapture(ctx context.Context, id string) error {
 }
 
 // PageImage decodes a stored page, with its rotation applied.
-func (d *Desk) PageImage(ctx context.Context, p storage.Page) (image.Image, error) {
+func (d *core) PageImage(ctx context.Context, p storage.Page) (image.Image, error) {
 	b, err := d.db.Blobs().Get(p.Blob)
 	if err != nil {
 		return nil, fmt.Errorf("page %d: %w", p.ID, err)
@@ -312,7 +312,7 @@ func (d *Desk) PageImage(ctx context.Context, p storage.Page) (image.Image, erro
 	return Rotate(img, p.Rotation), nil
 }
 
-func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
+func (d *core) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
 	pages, err := d.db.Pages(ctx, id, comp)
 	if err != nil {
 		return storage.Page{}, err
@@ -326,7 +326,7 @@ func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (storage
 }
 
 // RotatePage turns a page by a multiple of 90 degrees clockwise.
-func (d *Desk) RotatePage(ctx context.Context, id, comp string, pageID int64, degrees int) error {
+func (d *captureSvc) RotatePage(ctx context.Context, id, comp string, pageID int64, degrees int) error {
 	if degrees%90 != 0 {
 		return fmt.Errorf("rotate page: %d° is not a multiple of 90°", degrees)
 	}
@@ -345,7 +345,7 @@ func (d *Desk) RotatePage(ctx context.Context, id, comp string, pageID int64, de
 }
 
 // DeletePage removes a page from a component (the officer's decision; blank pages are only flagged).
-func (d *Desk) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
+func (d *captureSvc) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
 	if err := d.editableID(ctx, id); err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func (d *Desk) DeletePage(ctx context.Context, id, comp string, pageID int64) er
 }
 
 // ReorderPages sets the order of a component's pages; ids must name every page exactly once.
-func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
+func (d *captureSvc) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
 	if err := d.editableID(ctx, id); err != nil {
 		return err
 	}
@@ -391,7 +391,7 @@ func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) e
 }
 
 // MovePage moves one page to a new 0-based position within its component.
-func (d *Desk) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
+func (d *captureSvc) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
 	pages, err := d.db.Pages(ctx, id, comp)
 	if err != nil {
 		return err
@@ -410,7 +410,7 @@ func (d *Desk) MovePage(ctx context.Context, id, comp string, pageID int64, to i
 	return d.ReorderPages(ctx, id, comp, ids)
 }
 
-func (d *Desk) editableID(ctx context.Context, id string) error {
+func (d *core) editableID(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err

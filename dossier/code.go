@@ -20,7 +20,7 @@ func FormatCode(unit string, day time.Time, seq int) string {
 // nextCode takes the next number of the unit's daily sequence; the sequence lives in the store,
 // so it survives restarts and never repeats. A unit with several desks gives each desk a number
 // 1–9: desk k then numbers its dossiers k001–k999 each day, so two desks never hand out the same code.
-func (d *Desk) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
+func (d *dossierSvc) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
 	day := now.In(Location).Format("060102")
 	desk, err := d.DeskNumber(ctx)
 	if err != nil {
@@ -46,7 +46,7 @@ const settingDesk = "desk.number"
 var ErrInvalidDesk = errors.New("dossier: the desk number must be 0 (the unit's only desk) or 1–9")
 
 // DeskNumber is this desk's number within its unit (0: the unit's only desk).
-func (d *Desk) DeskNumber(ctx context.Context) (int, error) {
+func (d *core) DeskNumber(ctx context.Context) (int, error) {
 	v, err := d.db.Setting(ctx, settingDesk)
 	if errors.Is(err, storage.ErrNotFound) || v == "" {
 		return 0, nil
@@ -62,7 +62,7 @@ func (d *Desk) DeskNumber(ctx context.Context) (int, error) {
 }
 
 // SetDeskNumber sets this desk's number within its unit: 0 for a single desk, 1–9 when the unit has several.
-func (d *Desk) SetDeskNumber(ctx context.Context, n int) error {
+func (d *settingsSvc) SetDeskNumber(ctx context.Context, n int) error {
 	if n < 0 || n > 9 {
 		return fmt.Errorf("%w (given: %d)", ErrInvalidDesk, n)
 	}

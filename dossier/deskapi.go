@@ -27,8 +27,8 @@ import (
 
 // Queue lists the dossiers, newest first (at most limit; 0: all), each with its outbox entry, and
 // the outbox counts.
-func (d *Desk) Queue(ctx context.Context, limit int) (desk.Queue, error) {
-	list, err := d.List(ctx, storage.DossierFilter{Limit: limit})
+func (d *outboxSvc) Queue(ctx context.Context, limit int) (desk.Queue, error) {
+	list, err := d.desk.List(ctx, storage.DossierFilter{Limit: limit})
 	if err != nil {
 		return desk.Queue{}, err
 	}
@@ -52,7 +52,7 @@ func (d *Desk) Queue(ctx context.Context, limit int) (desk.Queue, error) {
 }
 
 // Pref reads a preference of the screens ("" when not set).
-func (d *Desk) Pref(ctx context.Context, key string) (string, error) {
+func (d *settingsSvc) Pref(ctx context.Context, key string) (string, error) {
 	v, err := d.db.Setting(ctx, key)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "", nil
@@ -61,22 +61,22 @@ func (d *Desk) Pref(ctx context.Context, key string) (string, error) {
 }
 
 // SetPref writes a preference of the screens.
-func (d *Desk) SetPref(ctx context.Context, key, value string) error {
+func (d *settingsSvc) SetPref(ctx context.Context, key, value string) error {
 	return d.db.SetSetting(ctx, key, value)
 }
 
 // Figures computes the desk's figures of the dossiers opened in [from, to).
-func (d *Desk) Figures(ctx context.Context, from, to time.Time) (figures.Figures, error) {
+func (d *reportSvc) Figures(ctx context.Context, from, to time.Time) (figures.Figures, error) {
 	return figures.Compute(ctx, d.db, from, to, figures.Options{Training: d.cfg.Training})
 }
 
 // Bands are the colour thresholds: the shipped defaults with the unit's own file laid over them.
-func (d *Desk) Bands() (*bands.Bands, error) {
+func (d *reportSvc) Bands() (*bands.Bands, error) {
 	return bands.LoadFile(filepath.Join(d.db.Dir(), bands.UnitFile))
 }
 
 // Report computes a report of the desk's unit; b nil: the desk's bands.
-func (d *Desk) Report(ctx context.Context, s report.Spec, b *bands.Bands, opt figures.Options) (*report.Report, error) {
+func (d *reportSvc) Report(ctx context.Context, s report.Spec, b *bands.Bands, opt figures.Options) (*report.Report, error) {
 	unit, err := d.Unit(ctx)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (d *Desk) Report(ctx context.Context, s report.Spec, b *bands.Bands, opt fi
 }
 
 // FileData returns the stored content of one of a dossier's files.
-func (d *Desk) FileData(ctx context.Context, f desk.File) ([]byte, error) {
+func (d *core) FileData(ctx context.Context, f desk.File) ([]byte, error) {
 	b, err := d.db.Blobs().Get(f.Blob)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
@@ -101,7 +101,7 @@ func (d *Desk) FileData(ctx context.Context, f desk.File) ([]byte, error) {
 
 // VerifySigned verifies every signed file of a dossier against roots (nil: the shipped roots) and
 // returns one check per file, its report in lang ("vi" or "en").
-func (d *Desk) VerifySigned(ctx context.Context, id string, roots *x509.CertPool, lang string) ([]desk.SignedCheck, error) {
+func (d *signSvc) VerifySigned(ctx context.Context, id string, roots *x509.CertPool, lang string) ([]desk.SignedCheck, error) {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return nil, err
@@ -129,7 +129,7 @@ func (d *Desk) VerifySigned(ctx context.Context, id string, roots *x509.CertPool
 }
 
 // TestPage is a blank A4 page at 200 dpi with one line, as a PDF, for the settings' test signature.
-func (d *Desk) TestPage() ([]byte, error) {
+func (d *signSvc) TestPage() ([]byte, error) {
 	img := image.NewRGBA(image.Rect(0, 0, 1654, 2339))
 	for i := range img.Pix {
 		img.Pix[i] = 0xFF
@@ -148,7 +148,7 @@ func (d *Desk) TestPage() ([]byte, error) {
 // position p.At (0-based) or, when p.Replace is set, in the place of that page, which goes. A scan
 // that stops early places the pages it stored; pages stored before a failed placement stay at the
 // end of the component (never lost).
-func (d *Desk) ScanInto(ctx context.Context, r desk.ScanRequest, p desk.Placement) (int, error) {
+func (d *captureSvc) ScanInto(ctx context.Context, r desk.ScanRequest, p desk.Placement) (int, error) {
 	if p.Replace != 0 {
 		if _, err := d.page(ctx, r.Dossier, r.Component, p.Replace); err != nil {
 			return 0, err
@@ -172,7 +172,7 @@ func (d *Desk) ScanInto(ctx context.Context, r desk.ScanRequest, p desk.Placemen
 	return n, err
 }
 
-func (d *Desk) placePages(ctx context.Context, id, comp string, ids []int64, p desk.Placement) error {
+func (d *captureSvc) placePages(ctx context.Context, id, comp string, ids []int64, p desk.Placement) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.editableID(ctx, id); err != nil {
@@ -192,34 +192,41 @@ func (d *Desk) placePages(ctx context.Context, id, comp string, ids []int64, p d
 }
 
 // Dir is the desk's data folder.
-func (d *Desk) Dir() string { return d.db.Dir() }
+func (d *folderSvc) Dir() string { return d.db.Dir() }
 
 // ReportsDir is where the window writes reports.
-func (d *Desk) ReportsDir() string { return filepath.Join(d.db.Dir(), "reports") }
+func (d *folderSvc) ReportsDir() string { return filepath.Join(d.db.Dir(), "reports") }
 
 // ReceiptPath is where a dossier's receipt PDF is saved.
-func (d *Desk) ReceiptPath(id string) string { return filepath.Join(d.db.Dir(), "receipts", id+".pdf") }
+func (d *folderSvc) ReceiptPath(id string) string {
+	return filepath.Join(d.db.Dir(), "receipts", id+".pdf")
+}
 
 // ExportPath is where a dossier's package is exported.
-func (d *Desk) ExportPath(id string) string { return filepath.Join(d.db.Dir(), "export", id+".zip") }
+func (d *folderSvc) ExportPath(id string) string {
+	return filepath.Join(d.db.Dir(), "export", id+".zip")
+}
 
 // LogPath is the window's log file.
-func (d *Desk) LogPath() string { return filepath.Join(d.db.Dir(), "sohoa.log") }
+func (d *folderSvc) LogPath() string { return filepath.Join(d.db.Dir(), "sohoa.log") }
 
 // TrainingIdentityDir holds the training signing identity of a training desk.
-func (d *Desk) TrainingIdentityDir() string { return filepath.Join(d.db.Dir(), "training-identity") }
+func (d *folderSvc) TrainingIdentityDir() string {
+	return filepath.Join(d.db.Dir(), "training-identity")
+}
 
 // Services are the desk's services for the screens and commands.
 func (d *Desk) Services() *desk.Desk {
-	return &desk.Desk{Dossiers: d, Capture: d, Signing: d, Outbox: d, FollowUp: d, Secrets: d, Settings: d, Reports: d, Folder: d, Close: d.Close}
+	return &desk.Desk{Dossiers: d.dossierSvc, Capture: d.captureSvc, Signing: d.signSvc, Outbox: d.outboxSvc, FollowUp: d.followSvc,
+		Secrets: d.secretSvc, Settings: d.settingsSvc, Reports: d.reportSvc, Folder: d.folderSvc, Close: d.Close}
 }
 
 // Uploader drains the outbox through c.
-func (d *Desk) Uploader(c *portal.Client, o desk.UploaderOptions) desk.Uploader {
-	return &Uploader{Desk: d, Client: c, Lease: o.Lease, InitialBackoff: o.InitialBackoff, MaxBackoff: o.MaxBackoff, Log: o.Log, OnChange: o.OnChange}
+func (d *outboxSvc) Uploader(c *portal.Client, o desk.UploaderOptions) desk.Uploader {
+	return &Uploader{Desk: d.desk, Client: c, Lease: o.Lease, InitialBackoff: o.InitialBackoff, MaxBackoff: o.MaxBackoff, Log: o.Log, OnChange: o.OnChange}
 }
 
 // StatusSyncer follows the submitted dossiers through c on a schedule.
-func (d *Desk) StatusSyncer(c *portal.Client, o desk.SyncOptions) desk.StatusSyncer {
-	return &StatusSyncer{Desk: d, Client: c, Interval: o.Interval, Log: o.Log, OnChange: o.OnChange}
+func (d *followSvc) StatusSyncer(c *portal.Client, o desk.SyncOptions) desk.StatusSyncer {
+	return &StatusSyncer{Desk: d.desk, Client: c, Interval: o.Interval, Log: o.Log, OnChange: o.OnChange}
 }

@@ -25,7 +25,7 @@ const (
 )
 
 // NewDossier opens a dossier for a procedure and an applicant, giving it the next dossier code.
-func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant.Applicant) (View, error) {
+func (d *dossierSvc) NewDossier(ctx context.Context, procedureCode string, a applicant.Applicant) (View, error) {
 	p, ok := d.cat.Get(procedureCode)
 	if !ok {
 		return View{}, fmt.Errorf("%w: %q; pick a procedure from the list", ErrUnknownProcedure, procedureCode)
@@ -71,7 +71,7 @@ func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant
 }
 
 // Dossier reads one dossier with its components, pages, files and outbox entry.
-func (d *Desk) Dossier(ctx context.Context, id string) (View, error) {
+func (d *core) Dossier(ctx context.Context, id string) (View, error) {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return View{}, err
@@ -117,7 +117,7 @@ func (d *Desk) Dossier(ctx context.Context, id string) (View, error) {
 }
 
 // List returns dossiers, newest first.
-func (d *Desk) List(ctx context.Context, f storage.DossierFilter) ([]Summary, error) {
+func (d *dossierSvc) List(ctx context.Context, f storage.DossierFilter) ([]Summary, error) {
 	rows, err := d.db.Dossiers(ctx, f)
 	if err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (d *Desk) List(ctx context.Context, f storage.DossierFilter) ([]Summary, er
 }
 
 // move changes a dossier's state after checking the transition, with an audit entry.
-func (d *Desk) move(ctx context.Context, id string, from, to State, detail any) error {
+func (d *core) move(ctx context.Context, id string, from, to State, detail any) error {
 	if err := checkMove(id, from, to); err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (d *Desk) move(ctx context.Context, id string, from, to State, detail any) 
 	return d.db.Audit(ctx, d.actor(), "dossier."+string(to), id, detail)
 }
 
-func (d *Desk) component(v View, code string) (ComponentView, error) {
+func (d *core) component(v View, code string) (ComponentView, error) {
 	c, ok := v.Component(code)
 	if !ok {
 		codes := make([]string, 0, len(v.Components))
@@ -155,7 +155,7 @@ func (d *Desk) component(v View, code string) (ComponentView, error) {
 }
 
 // Confirm records the officer's check that a component's pages match the original paper.
-func (d *Desk) Confirm(ctx context.Context, id, comp string, ok bool) error {
+func (d *dossierSvc) Confirm(ctx context.Context, id, comp string, ok bool) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 0
 // citizen brought already signed). All signatures are made in memory first; only when every one
 // succeeded are the files stored and the dossier moved to Signed, so a wrong PIN or a pulled token
 // leaves the dossier exactly as it was.
-func (d *Desk) Sign(ctx context.Context, id string, ident signing.Identity, opt SignOptions) error {
+func (d *signSvc) Sign(ctx context.Context, id string, ident signing.Identity, opt SignOptions) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	// A crash between storing a page and moving the state leaves a complete draft: derive it again.
@@ -166,7 +166,7 @@ func firstPhone(u storage.Unit) string {
 	return ""
 }
 
-func (d *Desk) updateRecord(ctx context.Context, id string, f func(*Record)) error {
+func (d *core) updateRecord(ctx context.Context, id string, f func(*Record)) error {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 	"image"
 	"image/color"
 	"slices"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -40,17 +39,14 @@ type cachedThumb struct {
 	img      image.Image
 }
 
+// captureTab is the capture screen of a dossier: the scanner choice, the page strip, the preview
+// and the page actions.
 type captureTab struct {
-	ws      *workspace
-	root    fyne.CanvasObject
-	title   *widget.Label
-	devices []scanner.Info
-	device  *widget.Select
-	source  *widget.Select
-	dpi     *widget.Select
-	mode    *widget.Select
-	caps    scanner.Capabilities
-	prefs   scanPrefs
+	*scanChoice
+	*pagePreview
+	ws    *workspace
+	root  fyne.CanvasObject
+	title *widget.Label
 
 	scanBtn, importBtn, cancelBtn *widget.Button
 	progress                      *widget.ProgressBar
@@ -66,10 +62,6 @@ type captureTab struct {
 
 	rotL, rotR, moveL, moveR, del, rescan, insert *tipButton
 
-	preview       *canvas.Image
-	previewScroll *container.Scroll
-	zoom          float32
-	zoomLbl       *widget.Label
 	cancelScan    context.CancelFunc
 	scanning      bool
 	suppressCheck bool
@@ -80,7 +72,7 @@ var sourceKeys = map[scanner.Source]string{scanner.SourcePlaten: "scan.source.pl
 var modeKeys = map[scanner.ColorMode]string{scanner.ModeColor: "scan.mode.color", scanner.ModeGray: "scan.mode.gray", scanner.ModeBW: "scan.mode.bw"}
 
 func newCaptureTab(ws *workspace) *captureTab {
-	t := &captureTab{ws: ws, cache: map[int64]cachedThumb{}, pending: map[int64]bool{}, zoom: 1}
+	t := &captureTab{scanChoice: &scanChoice{u: ws.u}, pagePreview: &pagePreview{zoom: 1}, ws: ws, cache: map[int64]cachedThumb{}, pending: map[int64]bool{}}
 	t.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.device = widget.NewSelect(nil, func(string) { t.deviceChanged() })
 	t.device.PlaceHolder = lang.L("scan.device.none")
@@ -150,129 +142,6 @@ func (t *captureTab) clear() {
 	if len(t.devices) == 0 {
 		t.discover()
 	}
-}
-
-// discover lists the scanners in the background and selects the remembered one.
-func (t *captureTab) discover() {
-	u := t.ws.u
-	u.goDo(func(ctx context.Context) {
-		infos, err := scanner.List(ctx)
-		var prefs scanPrefs
-		if s, err := u.desk.Settings.Pref(ctx, settingScan); err == nil && s != "" {
-			_ = json.Unmarshal([]byte(s), &prefs)
-		}
-		var keep []scanner.Info
-		for _, in := range infos {
-			if (in.Backend == "virtual") == u.env.Training {
-				keep = append(keep, in)
-			}
-		}
-		uiDo(func() {
-			if err != nil && len(keep) == 0 {
-				u.setStatus(ErrorText(err))
-			}
-			t.devices = keep
-			t.prefs = prefs
-			var names []string
-			sel := ""
-			for _, in := range keep {
-				names = append(names, in.Name)
-				if in.Address == prefs.Device || sel == "" {
-					sel = in.Name
-				}
-			}
-			t.device.SetOptions(names)
-			if sel != "" {
-				t.device.SetSelected(sel)
-			}
-		})
-	})
-}
-
-// deviceAddress is the address of the selected device.
-func (t *captureTab) deviceAddress() string {
-	for _, in := range t.devices {
-		if in.Name == t.device.Selected {
-			return in.Address
-		}
-	}
-	return ""
-}
-
-// deviceChanged reads the device's capabilities and fills the settings with defaults that meet
-// the digitization standard (colour, 200 dpi) or the remembered choice.
-func (t *captureTab) deviceChanged() {
-	addr := t.deviceAddress()
-	if addr == "" {
-		return
-	}
-	u := t.ws.u
-	u.goDo(func(ctx context.Context) {
-		dev, err := scanner.Open(addr)
-		var caps scanner.Capabilities
-		if err == nil {
-			caps, err = dev.Capabilities(ctx)
-			dev.Close()
-		}
-		uiDo(func() {
-			if err != nil {
-				u.setStatus(ErrorText(err))
-				return
-			}
-			t.caps = caps
-			p := t.prefs
-			if p.Device != addr {
-				p = scanPrefs{}
-			}
-			def := scanner.Normalize(scanner.Settings{Source: p.Source, DPI: p.DPI, Mode: p.Mode}, caps)
-			var srcs, dpis, modes []string
-			for _, s := range caps.Sources {
-				srcs = append(srcs, lang.L(sourceKeys[s]))
-			}
-			for _, r := range caps.Resolutions {
-				dpis = append(dpis, fmt.Sprintf("%d dpi", r))
-			}
-			for _, m := range caps.Modes {
-				modes = append(modes, lang.L(modeKeys[m]))
-			}
-			t.source.SetOptions(srcs)
-			t.dpi.SetOptions(dpis)
-			t.mode.SetOptions(modes)
-			t.source.SetSelected(lang.L(sourceKeys[def.Source]))
-			dpi := def.DPI
-			if len(caps.Resolutions) > 0 && !slices.Contains(caps.Resolutions, dpi) {
-				dpi = caps.Resolutions[len(caps.Resolutions)-1]
-				for _, r := range caps.Resolutions {
-					if r >= def.DPI {
-						dpi = r
-						break
-					}
-				}
-			}
-			t.dpi.SetSelected(fmt.Sprintf("%d dpi", dpi))
-			t.mode.SetSelected(lang.L(modeKeys[def.Mode]))
-		})
-	})
-}
-
-// settings reads the chosen scan settings.
-func (t *captureTab) settings() scanner.Settings {
-	var s scanner.Settings
-	for src, k := range sourceKeys {
-		if lang.L(k) == t.source.Selected {
-			s.Source = src
-		}
-	}
-	for m, k := range modeKeys {
-		if lang.L(k) == t.mode.Selected {
-			s.Mode = m
-		}
-	}
-	var dpi int
-	if _, err := fmt.Sscanf(t.dpi.Selected, "%d", &dpi); err == nil {
-		s.DPI = dpi
-	}
-	return s
 }
 
 // showComponent switches the strip and preview to the selected component.
@@ -499,32 +368,6 @@ func (t *captureTab) loadPreview(p desk.Page) {
 			}
 		})
 	})
-}
-
-// showImage puts an image in the preview at the current zoom.
-func (t *captureTab) showImage(img image.Image) {
-	t.preview.Image = img
-	t.setZoom(t.zoom)
-}
-
-// setZoom scales the preview: 1 = the page fits the preview's height.
-func (t *captureTab) setZoom(z float32) {
-	t.zoom = min(max(z, 0.25), 6)
-	t.zoomLbl.SetText(strconv.Itoa(int(t.zoom*100+0.5)) + " %")
-	if t.preview.Image == nil {
-		t.preview.Refresh()
-		return
-	}
-	b := t.preview.Image.Bounds()
-	fit := t.previewScroll.Size().Height - 8
-	if fit < 200 {
-		fit = 400
-	}
-	h := fit * t.zoom
-	w := h * float32(b.Dx()) / float32(max(1, b.Dy()))
-	t.preview.SetMinSize(fyne.NewSize(w, h))
-	t.preview.Refresh()
-	t.previewScroll.Refresh()
 }
 
 // scan scans into the component. at >= 0 puts the new pages at that position; replace != 0 puts them

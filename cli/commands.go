@@ -26,7 +26,6 @@ import (
 	"sohoa/scanner"
 	"sohoa/signing"
 	"sohoa/signing/pkcs11"
-	"sohoa/signing/pkcs12"
 )
 
 // withDesk runs a command with the desk of the data folder open, closing it afterwards.
@@ -268,10 +267,8 @@ func signCmd(g *Globals) *cobra.Command {
 			switch {
 			case training || (module == "" && p12 == "" && d.Settings.Training()):
 				ident, pool, err = g.Program.TrainingIdentity(ctx, d)
-			case module != "":
-				ident, err = pkcs11.OpenWith(module, pkcs11.Selector{TokenLabel: label}, pin, pkcs11.Options{ConfirmFinalTry: finalTry})
-			case p12 != "":
-				ident, err = pkcs12.Open(p12, string(pin))
+			case module != "" || p12 != "":
+				ident, err = g.Program.OpenIdentity(ctx, desk.IdentitySpec{Module: module, TokenLabel: label, ConfirmFinalTry: finalTry, PKCS12: p12, PIN: pin})
 			default:
 				return errors.New("choose a signing identity: --pkcs11-module PATH, --pkcs12 FILE or --training")
 			}

@@ -25,6 +25,8 @@ type Program interface {
 	// StartTrainingPortal starts the reference portal of training mode on loopback, with its data
 	// under the desk's data folder and a training timestamp authority.
 	StartTrainingPortal(ctx context.Context, dataDir string) (*TrainingPortal, error)
+	// OpenIdentity opens the officer's signing identity: a PKCS#11 token or a PKCS#12 file.
+	OpenIdentity(ctx context.Context, s IdentitySpec) (signing.Identity, error)
 	// TrainingIdentity opens (creating on first use) the training signing identity of a desk, and a
 	// trust pool holding the training CA.
 	TrainingIdentity(ctx context.Context, d *Desk) (signing.Identity, *x509.CertPool, error)
@@ -43,6 +45,15 @@ type OpenOptions struct {
 	// FallbackToTraining: a desk without a unit profile opens in training mode instead (its
 	// default folder is then the training profile's).
 	FallbackToTraining bool
+}
+
+// IdentitySpec names a signing identity: a certificate on a PKCS#11 token (Module, TokenLabel) or
+// a PKCS#12 file; PIN unlocks it (the caller clears it afterwards).
+type IdentitySpec struct {
+	Module, TokenLabel string
+	ConfirmFinalTry    bool // the officer confirmed a PIN try that may lock the token
+	PKCS12             string
+	PIN                []byte
 }
 
 // TokenCert is one signing certificate on a token, as the certificate picker shows it.

@@ -16,6 +16,7 @@ import (
 	_ "sohoa/scanner/virtual" // virtual: — the training scanner
 	"sohoa/signing"
 	"sohoa/signing/pkcs11"
+	"sohoa/signing/pkcs12"
 )
 
 // Program is the program's desk.Program.
@@ -81,6 +82,20 @@ func (Program) ListTokens(ctx context.Context) ([]desk.TokenCert, error) {
 		return nil, errors.Join(errs...)
 	}
 	return out, nil
+}
+
+// ErrNoIdentity means no signing identity was named.
+var ErrNoIdentity = errors.New("wire: choose a signing identity: a PKCS#11 module (--pkcs11-module) or a PKCS#12 file (--pkcs12)")
+
+// OpenIdentity opens the officer's signing identity: a PKCS#11 token or a PKCS#12 file.
+func (Program) OpenIdentity(ctx context.Context, s desk.IdentitySpec) (signing.Identity, error) {
+	switch {
+	case s.Module != "":
+		return pkcs11.OpenWith(s.Module, pkcs11.Selector{TokenLabel: s.TokenLabel}, s.PIN, pkcs11.Options{ConfirmFinalTry: s.ConfirmFinalTry})
+	case s.PKCS12 != "":
+		return pkcs12.Open(s.PKCS12, string(s.PIN))
+	}
+	return nil, ErrNoIdentity
 }
 
 // OpenToken opens the certificate chosen in the picker with the PIN.

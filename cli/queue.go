@@ -61,11 +61,10 @@ func uploadCmd(g *Globals) *cobra.Command {
 				if err := u.Drain(ctx); err != nil {
 					return err
 				}
-				q, err := d.Outbox.Queue(ctx, 1)
+				st, err := d.Outbox.QueueStats(ctx)
 				if err != nil {
 					return err
 				}
-				st := q.Stats
 				if !wait || st.Pending+st.Claimed == 0 {
 					return g.emit(st, "pending %d, claimed %d, done %d, failed %d\n", st.Pending, st.Claimed, st.Done, st.Failed)
 				}

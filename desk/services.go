@@ -82,6 +82,8 @@ type Outbox interface {
 	Retry(ctx context.Context, id string) error
 	// Queue lists the dossiers, newest first (at most limit; 0: all), each with its outbox entry.
 	Queue(ctx context.Context, limit int) (Queue, error)
+	// QueueStats counts the outbox items by state.
+	QueueStats(ctx context.Context) (OutboxStats, error)
 	// Uploader drains the outbox through c.
 	Uploader(c *portal.Client, o UploaderOptions) Uploader
 }

@@ -51,6 +51,11 @@ func (d *outboxSvc) Queue(ctx context.Context, limit int) (desk.Queue, error) {
 	return q, nil
 }
 
+// QueueStats counts the outbox items by state.
+func (d *outboxSvc) QueueStats(ctx context.Context) (desk.OutboxStats, error) {
+	return d.db.OutboxStats(ctx)
+}
+
 // Pref reads a preference of the screens ("" when not set).
 func (d *settingsSvc) Pref(ctx context.Context, key string) (string, error) {
 	v, err := d.db.Setting(ctx, key)

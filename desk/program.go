@@ -33,6 +33,11 @@ type Program interface {
 	// VerifyForPortal is the check the reference portal runs on every received PDF: at least one
 	// signature, every signature intact.
 	VerifyForPortal(roots *x509.CertPool) func(name string, pdf []byte) error
+	// Doctor reports the state of a data folder without opening it as a desk; repair moves a
+	// missing, empty or foreign database aside and re-indexes the stored files (nothing is deleted).
+	Doctor(ctx context.Context, dataDir string, repair bool) (FolderState, error)
+	// ExportRecovered copies the files recovered in a data folder into out and returns their paths.
+	ExportRecovered(ctx context.Context, dataDir, out string) ([]string, error)
 	// Workers are the background loops of a desk that talk to the portal at portalURL.
 	Workers(d *Desk, portalURL string, log *slog.Logger) Workers
 }

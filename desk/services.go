@@ -31,6 +31,7 @@ type Desk struct {
 	Settings Settings
 	Reports  Reports
 	Folder   Folder
+	Audit    Audit
 	// Close releases the store (and whatever the desk opened with it).
 	Close func() error
 }

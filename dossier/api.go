@@ -20,6 +20,11 @@ type (
 	SignOptions   = desk.SignOptions
 	StatusChange  = desk.StatusChange
 	SyncReport    = desk.SyncReport
+	FolderState   = desk.FolderState
+	RecoveredFile = desk.RecoveredFile
+	AuditRow      = desk.AuditRow
+	AuditHead     = desk.AuditHead
+	AuditCheck    = desk.AuditCheck
 )
 
 // Dossier states.

@@ -55,21 +55,32 @@ type core struct {
 
 // The services of a desk, one job each, over one core (see sohoa/desk for what each offers).
 type (
-	dossierSvc struct{ *core } // open, read, list dossiers; delivery; export
-	captureSvc struct{ *core } // scan, import, edit pages
-	signSvc    struct{ *core } // sign components, verify signed files
-	secretSvc  struct{ *core } // the citizen's authorization and the status tokens, encrypted
-	outboxSvc  struct {
+	// dossierSvc opens, reads and lists dossiers; delivery; export.
+	dossierSvc struct{ *core }
+	// captureSvc scans, imports and edits pages.
+	captureSvc struct{ *core }
+	// signSvc signs components and verifies signed files.
+	signSvc struct{ *core }
+	// secretSvc keeps the citizen's authorization and the status tokens, encrypted.
+	secretSvc struct{ *core }
+	// outboxSvc submits, retries, lists the queue and makes the uploader.
+	outboxSvc struct {
 		*core
 		*secretSvc
-	} // submit, retry, the queue, the uploader
+	}
+	// followSvc follows status, payment and receipt after submission.
 	followSvc struct {
 		*core
 		*secretSvc
-	} // status, payment and receipt after submission
-	settingsSvc struct{ *core } // unit profile, desk number, fees, preferences, retention
-	reportSvc   struct{ *core } // figures and reports
-	folderSvc   struct{ *core } // places in the data folder
+	}
+	// settingsSvc keeps the unit profile, desk number, fees, preferences; retention.
+	settingsSvc struct{ *core }
+	// reportSvc computes figures and reports.
+	reportSvc struct{ *core }
+	// folderSvc names the places in the data folder.
+	folderSvc struct{ *core }
+	// auditSvc checks and exports the audit log.
+	auditSvc struct{ *core }
 )
 
 // Desk is the service behind one counter: it owns the local store and runs the flow through its
@@ -86,13 +97,14 @@ type Desk struct {
 	*settingsSvc
 	*reportSvc
 	*folderSvc
+	*auditSvc
 }
 
 // newDesk builds the services over one core.
 func newDesk(c *core) *Desk {
 	sec := &secretSvc{c}
 	c.desk = &Desk{core: c, dossierSvc: &dossierSvc{c}, captureSvc: &captureSvc{c}, signSvc: &signSvc{c}, secretSvc: sec,
-		outboxSvc: &outboxSvc{c, sec}, followSvc: &followSvc{c, sec}, settingsSvc: &settingsSvc{c}, reportSvc: &reportSvc{c}, folderSvc: &folderSvc{c}}
+		outboxSvc: &outboxSvc{c, sec}, followSvc: &followSvc{c, sec}, settingsSvc: &settingsSvc{c}, reportSvc: &reportSvc{c}, folderSvc: &folderSvc{c}, auditSvc: &auditSvc{c}}
 	return c.desk
 }
 

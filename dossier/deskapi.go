@@ -223,7 +223,7 @@ func (d *folderSvc) TrainingIdentityDir() string {
 // Services are the desk's services for the screens and commands.
 func (d *Desk) Services() *desk.Desk {
 	return &desk.Desk{Dossiers: d.dossierSvc, Capture: d.captureSvc, Signing: d.signSvc, Outbox: d.outboxSvc, FollowUp: d.followSvc,
-		Secrets: d.secretSvc, Settings: d.settingsSvc, Reports: d.reportSvc, Folder: d.folderSvc, Close: d.Close}
+		Secrets: d.secretSvc, Settings: d.settingsSvc, Reports: d.reportSvc, Folder: d.folderSvc, Audit: d.auditSvc, Close: d.Close}
 }
 
 // Uploader drains the outbox through c.

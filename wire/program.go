@@ -54,6 +54,19 @@ func (p Program) Open(ctx context.Context, o desk.OpenOptions) (*desk.Desk, erro
 	return d.Services(), nil
 }
 
+// Doctor reports (or, with repair, repairs) the state of a data folder.
+func (Program) Doctor(ctx context.Context, dataDir string, repair bool) (desk.FolderState, error) {
+	if repair {
+		return dossier.RepairFolder(ctx, dataDir)
+	}
+	return dossier.DiagnoseFolder(ctx, dataDir)
+}
+
+// ExportRecovered copies the files recovered in a data folder into out.
+func (Program) ExportRecovered(ctx context.Context, dataDir, out string) ([]string, error) {
+	return dossier.ExportRecovered(ctx, dataDir, out)
+}
+
 // ListTokens lists every signing certificate on the tokens of the known PKCS#11 modules.
 func (Program) ListTokens(ctx context.Context) ([]desk.TokenCert, error) {
 	var out []desk.TokenCert

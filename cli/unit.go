@@ -43,7 +43,7 @@ func unitCmd(g *Globals) *cobra.Command {
 	}
 	var u desk.Unit
 	var hotlines []string
-	var deskNo int
+	var deskNo, desks int
 	set := &cobra.Command{
 		Use: "set", Short: "set the unit profile (code, name, counter type, hotlines, portal) and the desk number",
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -65,6 +65,11 @@ func unitCmd(g *Globals) *cobra.Command {
 				if err := d.Settings.SetDeskNumber(ctx, deskNo); err != nil {
 					return err
 				}
+				if desks > 0 {
+					if err := d.Settings.SetDesks(ctx, max(deskNo, 1), desks); err != nil {
+						return err
+					}
+				}
 				return g.emit(map[string]any{"unit": u, "desk": deskNo}, "%s — %s, desk %d\n", u.Code, u.Name, deskNo)
 			})
 		},
@@ -78,6 +83,7 @@ func unitCmd(g *Globals) *cobra.Command {
 	f.StringArrayVar(&hotlines, "hotline", nil, `hotline as "label|phone|email" (repeatable), e.g. "Tổng đài 1022|0235.1022|1022@quangnam.gov.vn"`)
 	f.StringVar(&u.PortalURL, "portal", "", "the portal's base URL")
 	f.IntVar(&deskNo, "desk", 0, "this desk's number in the unit: 0 for a single desk, 1–9 when the unit has several")
+	f.IntVar(&desks, "desks", 0, "how many desks the unit has (1–9; the same on every desk): desk k of N numbers its dossiers k, k+N, k+2N… of the unit's daily sequence")
 	set.MarkFlagRequired("code")
 	set.MarkFlagRequired("name")
 	c.AddCommand(show, set)

@@ -9,7 +9,10 @@ import (
 	"image"
 	"image/draw"
 	"regexp"
+
 	"time"
+
+	"sohoa/dossier/catalog"
 )
 
 // ErrNoUnit means the desk has no unit profile yet: the first-run set-up must be completed.
@@ -40,13 +43,34 @@ var Location = func() *time.Location {
 	return loc
 }()
 
-// FeeTotal is what a dossier's fee rows add up to, in VND.
-func FeeTotal(r Record) int64 {
-	var sum int64
-	for _, f := range r.Fees {
-		sum += max(f.Amount, 0)
+// Channel values of KenhThucHien.
+const (
+	ChannelInPerson = 1
+	ChannelOnline   = 2
+	ChannelPostal   = 3
+)
+
+// feeChannel is the catalog's fee channel of a dossier channel.
+func feeChannel(ch int) string {
+	switch ch {
+	case ChannelOnline:
+		return catalog.ChannelOnline
+	case ChannelPostal:
+		return catalog.ChannelPost
 	}
-	return sum
+	return catalog.ChannelInPerson
+}
+
+// FeeLines are the fee rows a dossier pays, each with its rate, quantity and total: the procedure's
+// rows for the dossier's channel, per-page rows counted on the dossier's pages and per-copy rows on
+// the copies asked for (Record.Copies, 1 when unset), plus the delivery-by-post row when there is one.
+func FeeLines(v View) []catalog.Fee {
+	return catalog.Charge(v.Record.Fees, feeChannel(v.Channel), catalog.Quantity{Pages: v.PageCount(), Copies: v.Record.Copies})
+}
+
+// FeeTotal is what a dossier pays, in VND: the sum of its FeeLines.
+func FeeTotal(v View) int64 {
+	return catalog.Total(FeeLines(v))
 }
 
 // PaymentNote is the receipt's line about online payment, e.g.

@@ -44,6 +44,8 @@ type Dossiers interface {
 	// Confirm records the officer's check that a component's pages match the original paper.
 	Confirm(ctx context.Context, id, comp string, ok bool) error
 	SetDelivery(ctx context.Context, id string, byPost bool, address string) error
+	// SetCopies records how many copies the citizen asks for (per-copy and per-page fees).
+	SetCopies(ctx context.Context, id string, copies int) error
 	// Export writes the dossier package (manifest and signed PDFs) as a ZIP.
 	Export(ctx context.Context, id string, w io.Writer) error
 	Manifest(ctx context.Context, id string) (portal.Manifest, error)
@@ -121,6 +123,19 @@ type Settings interface {
 	SetPref(ctx context.Context, key, value string) error
 	// Purge applies the retention rules now.
 	Purge(ctx context.Context) (PurgeResult, error)
+	// Desks is this desk's number k and the unit's number of desks N (desk k takes the numbers
+	// k, k+N, k+2N… of the unit's daily sequence); SetDesks sets both.
+	Desks(ctx context.Context) (desk, desks int, err error)
+	SetDesks(ctx context.Context, desk, desks int) error
+	// ImportCatalog, ImportFees and ImportHolidays load the unit's own procedures, fee table and
+	// holiday table (kept in the data folder) and return how many entries (or which year) they loaded.
+	ImportCatalog(ctx context.Context, name string, data []byte) (int, error)
+	ImportFees(ctx context.Context, data []byte) (int, error)
+	ImportHolidays(ctx context.Context, data []byte) (int, error)
+	// HolidaysAhead reports on the holiday tables of the current and the coming year;
+	// HolidaysMissing names a coming year without one.
+	HolidaysAhead(now time.Time) []HolidayYear
+	HolidaysMissing() (year int, missing bool)
 }
 
 // Preference keys the screens and commands share.

@@ -51,6 +51,7 @@ type Record struct {
 	FieldName     string              `json:"field_name,omitempty"`
 	ProcessDays   int                 `json:"process_days"`
 	Fees          []catalog.Fee       `json:"fees,omitempty"`
+	Copies        int                 `json:"copies,omitempty"` // copies asked for (per-copy and per-page fees); 0 = 1
 	ByPost        bool                `json:"by_post,omitempty"`
 	PostAddress   string              `json:"post_address,omitempty"`
 	OfficerRole   string              `json:"officer_role,omitempty"` // the receiving officer's role (RoleOf the counter type)
@@ -204,4 +205,11 @@ type SignedCheck struct {
 	PDF    []byte // the signed file as stored
 	Report string // the verification report, in the language asked for
 	Err    error  // the file could not be read or verified
+}
+
+// HolidayYear says whether the desk has a holiday table for a year.
+type HolidayYear struct {
+	Year     int  `json:"year"`
+	Missing  bool `json:"missing"`  // no table: only the computed Labour Code rules, no government decision
+	Inferred bool `json:"inferred"` // a table, but not (wholly) from an official announcement
 }

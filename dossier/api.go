@@ -6,6 +6,7 @@ import (
 	"image"
 
 	"sohoa/desk"
+	"sohoa/dossier/catalog"
 )
 
 // The domain types live in sohoa/desk, so the screens and commands need not import this package.
@@ -25,6 +26,7 @@ type (
 	AuditRow      = desk.AuditRow
 	AuditHead     = desk.AuditHead
 	AuditCheck    = desk.AuditCheck
+	HolidayYear   = desk.HolidayYear
 )
 
 // Dossier states.
@@ -56,8 +58,11 @@ var Location = desk.Location
 // ValidUnitCode checks a unit code against the QCVN 102:2016 shape.
 func ValidUnitCode(code string) error { return desk.ValidUnitCode(code) }
 
-// FeeTotal is what a dossier's fee rows add up to, in VND.
-func FeeTotal(r Record) int64 { return desk.FeeTotal(r) }
+// FeeLines are the fee rows a dossier pays (see desk.FeeLines).
+func FeeLines(v View) []catalog.Fee { return desk.FeeLines(v) }
+
+// FeeTotal is what a dossier pays, in VND: the sum of its FeeLines.
+func FeeTotal(v View) int64 { return desk.FeeTotal(v) }
 
 // PaymentNote is the receipt's line about online payment.
 func PaymentNote(p desk.Payment) string { return desk.PaymentNote(p) }

@@ -139,6 +139,10 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	if d.cal == nil {
 		d.cal = workdays.Default()
 	}
+	if err := d.loadUnitData(cfg.Catalog != nil); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if d.now == nil {
 		d.now = time.Now
 	}

@@ -158,7 +158,7 @@ func trainingMarkPNG() ([]byte, error) {
 }
 
 // componentPDF assembles a component from its stored pages (rotation applied) and unsigned imports.
-func (d *Desk) componentPDF(ctx context.Context, c ComponentView) ([]byte, error) {
+func (d *core) componentPDF(ctx context.Context, c ComponentView) ([]byte, error) {
 	var pages []PageImage
 	for _, p := range c.Pages {
 		pi, err := d.pageForPDF(ctx, p)
@@ -211,7 +211,7 @@ func checkComponentSize(code string, pages, size int) error {
 		code, pages, float64(size)/(1<<20), MaxComponentBytes>>20, ErrComponentTooLarge)
 }
 
-func (d *Desk) pageForPDF(ctx context.Context, p storage.Page) (PageImage, error) {
+func (d *core) pageForPDF(ctx context.Context, p storage.Page) (PageImage, error) {
 	data, err := d.db.Blobs().Get(p.Blob)
 	if err != nil {
 		return PageImage{}, fmt.Errorf("page %d: %w", p.ID, err)

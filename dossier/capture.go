@@ -24,25 +24,10 @@ import (
 // JPEGQuality is the quality scanned colour and grey pages are stored at: legible at 200 dpi.
 const JPEGQuality = 85
 
-// CaptureEvent tells the screen about a page that was just stored.
-type CaptureEvent struct {
-	Page  storage.Page
-	Image image.Image // the cleaned pixels, for the thumbnail
-}
-
-// ScanRequest asks for a scan into one component.
-type ScanRequest struct {
-	Dossier, Component string
-	Device             string // device address, e.g. "virtual:" or "sane:test:0"
-	Settings           scanner.Settings
-	OnPage             func(CaptureEvent)     // may be nil; called after the page is safely stored
-	OnProgress         func(scanner.Progress) // may be nil
-}
-
 // Scan scans pages into a component. Every page is stored (blob first, then its row) as soon as it
 // arrives, so pages received before a jam, a pulled cable or a cancel are kept; the error is returned
 // with the number of pages stored.
-func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
+func (d *captureSvc) Scan(ctx context.Context, r ScanRequest) (int, error) {
 	v, err := d.Dossier(ctx, r.Dossier)
 	if err != nil {
 		return 0, err
@@ -143,7 +128,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func (d *Desk) markScanStart(ctx context.Context, id string) error {
+func (d *captureSvc) markScanStart(ctx context.Context, id string) error {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -165,7 +150,7 @@ func (d *Desk) markScanStart(ctx context.Context, id string) error {
 // storeImage records one page at the end of the component. Scanned pages go through the clean-up
 // pipeline (crop to the paper, deskew, upright, blank flag, size-tuned JPEG); imported photos are
 // only flagged and encoded, never reshaped.
-func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
+func (d *captureSvc) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
 	var data []byte
 	var format string
 	var blank bool
@@ -219,7 +204,7 @@ func isPaletted(img image.Image) bool {
 // Import adds the citizen's own files (PDF, JPEG, PNG, TIFF) to a component. Images become pages;
 // a PDF is kept as a file (an already-signed PDF byte for byte). Each file is checked before
 // anything is stored, so a bad file stores nothing and names itself in the error.
-func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) error {
+func (d *captureSvc) Import(ctx context.Context, id, comp string, paths ...string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -255,7 +240,7 @@ func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) err
 	return d.refreshCaptured(ctx, id)
 }
 
-func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
+func (d *captureSvc) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
 	source := "import:" + res.Name
 	switch res.Kind {
 	case "pdf":
@@ -282,16 +267,10 @@ func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Re
 		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed})
 }
 
-// File roles.
-const (
-	RoleImported = "imported" // a PDF the citizen brought
-	RoleSigned   = "signed"   // a component PDF signed at this desk: what is submitted
-)
-
 // ErrLocked means the dossier can no longer be edited in its current state.
 var ErrLocked = errors.New("dossier: pages cannot be changed in this state")
 
-func (d *Desk) editable(v View) error {
+func (d *core) editable(v View) error {
 	switch v.State {
 	case Draft, Captured:
 		return nil
@@ -303,7 +282,7 @@ func (d *Desk) editable(v View) error {
 }
 
 // refreshCaptured moves the dossier between draft and captured as required components fill or empty.
-func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
+func (d *core) refreshCaptured(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -324,7 +303,7 @@ func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
 }
 
 // ReopenCapture drops the signatures of a signed (or failed) dossier so its pages can be edited again.
-func (d *Desk) ReopenCapture(ctx context.Context, id string) error {
+func (d *captureSvc) ReopenCapture(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -344,7 +323,7 @@ func (d *Desk) ReopenCapture(ctx context.Context, id string) error {
 }
 
 // PageImage decodes a stored page, with its rotation applied.
-func (d *Desk) PageImage(ctx context.Context, p storage.Page) (image.Image, error) {
+func (d *core) PageImage(ctx context.Context, p storage.Page) (image.Image, error) {
 	b, err := d.db.Blobs().Get(p.Blob)
 	if err != nil {
 		return nil, fmt.Errorf("page %d: %w", p.ID, err)
@@ -356,7 +335,7 @@ func (d *Desk) PageImage(ctx context.Context, p storage.Page) (image.Image, erro
 	return Rotate(img, p.Rotation), nil
 }
 
-func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
+func (d *core) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
 	pages, err := d.db.Pages(ctx, id, comp)
 	if err != nil {
 		return storage.Page{}, err
@@ -370,7 +349,7 @@ func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (storage
 }
 
 // RotatePage turns a page by a multiple of 90 degrees clockwise.
-func (d *Desk) RotatePage(ctx context.Context, id, comp string, pageID int64, degrees int) error {
+func (d *captureSvc) RotatePage(ctx context.Context, id, comp string, pageID int64, degrees int) error {
 	if degrees%90 != 0 {
 		return fmt.Errorf("rotate page: %d° is not a multiple of 90°", degrees)
 	}
@@ -389,7 +368,7 @@ func (d *Desk) RotatePage(ctx context.Context, id, comp string, pageID int64, de
 }
 
 // DeletePage removes a page from a component (the officer's decision; blank pages are only flagged).
-func (d *Desk) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
+func (d *captureSvc) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
 	if err := d.editableID(ctx, id); err != nil {
 		return err
 	}
@@ -406,7 +385,7 @@ func (d *Desk) DeletePage(ctx context.Context, id, comp string, pageID int64) er
 }
 
 // ReorderPages sets the order of a component's pages; ids must name every page exactly once.
-func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
+func (d *captureSvc) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
 	if err := d.editableID(ctx, id); err != nil {
 		return err
 	}
@@ -435,7 +414,7 @@ func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) e
 }
 
 // MovePage moves one page to a new 0-based position within its component.
-func (d *Desk) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
+func (d *captureSvc) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
 	pages, err := d.db.Pages(ctx, id, comp)
 	if err != nil {
 		return err
@@ -454,7 +433,7 @@ func (d *Desk) MovePage(ctx context.Context, id, comp string, pageID int64, to i
 	return d.ReorderPages(ctx, id, comp, ids)
 }
 
-func (d *Desk) editableID(ctx context.Context, id string) error {
+func (d *core) editableID(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err

@@ -182,7 +182,7 @@ func (d *captureSvc) storeImage(ctx context.Context, id, comp string, img image.
 }
 
 // storeEncoded records an encoded page of pixel size b at the end of the component.
-func (d *Desk) storeEncoded(ctx context.Context, id, comp string, b image.Rectangle, data []byte, format string, blank bool, dpi int, source string) (storage.Page, error) {
+func (d *captureSvc) storeEncoded(ctx context.Context, id, comp string, b image.Rectangle, data []byte, format string, blank bool, dpi int, source string) (storage.Page, error) {
 	sha, err := d.db.Blobs().PutBytes(data)
 	if err != nil {
 		return storage.Page{}, err

@@ -30,7 +30,7 @@ func writeJPEG(path string, p scanner.Page) error {
 func secret(t *testing.T, d *dossier.Desk, id, kind string) string {
 	t.Helper()
 	var v []byte
-	err := d.DB().View(context.Background(), func(tx *storage.Tx) error {
+	err := dossier.StoreOf(d).View(context.Background(), func(tx *storage.Tx) error {
 		var err error
 		v, err = tx.Secrets().Get(id, kind)
 		return err
@@ -44,7 +44,7 @@ func secret(t *testing.T, d *dossier.Desk, id, kind string) string {
 // setSecret replaces a dossier's stored secret of kind, as a hand edit of the store would; "" deletes it.
 func setSecret(t *testing.T, d *dossier.Desk, id, kind, value string) {
 	t.Helper()
-	err := d.DB().Update(context.Background(), "test secret", func(tx *storage.Tx) error {
+	err := dossier.StoreOf(d).Update(context.Background(), "test secret", func(tx *storage.Tx) error {
 		if value == "" {
 			return tx.Secrets().Delete(id, kind)
 		}
@@ -58,7 +58,7 @@ func setSecret(t *testing.T, d *dossier.Desk, id, kind, value string) {
 // outboxItem reads a dossier's outbox item (the zero item when it has none).
 func outboxItem(d *dossier.Desk, id string) storage.OutboxItem {
 	var it storage.OutboxItem
-	_ = d.DB().View(context.Background(), func(tx *storage.Tx) error {
+	_ = dossier.StoreOf(d).View(context.Background(), func(tx *storage.Tx) error {
 		var err error
 		it, err = tx.Outbox().Get(id)
 		return err
@@ -69,7 +69,7 @@ func outboxItem(d *dossier.Desk, id string) storage.OutboxItem {
 // followed lists the dossiers a status sync asks the portal about.
 func followed(d *dossier.Desk) ([]string, error) {
 	var ids []string
-	err := d.DB().View(context.Background(), func(tx *storage.Tx) error {
+	err := dossier.StoreOf(d).View(context.Background(), func(tx *storage.Tx) error {
 		var err error
 		ids, err = tx.Dossiers().Followed(storage.StateSubmitted, 3, 7, 8, 10)
 		return err
@@ -79,5 +79,5 @@ func followed(d *dossier.Desk) ([]string, error) {
 
 // setState moves a dossier's state by hand (compare-and-set), around the desk's rules.
 func setState(d *dossier.Desk, id, from, to string) error {
-	return d.DB().Update(context.Background(), "test state", func(tx *storage.Tx) error { return tx.Dossiers().Move(id, from, to) })
+	return dossier.StoreOf(d).Update(context.Background(), "test state", func(tx *storage.Tx) error { return tx.Dossiers().Move(id, from, to) })
 }

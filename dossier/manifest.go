@@ -22,7 +22,7 @@ func portalTime(t time.Time) string {
 }
 
 // Manifest builds the submission manifest of a signed dossier from its stored state.
-func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error) {
+func (d *core) Manifest(ctx context.Context, id string) (portal.Manifest, error) {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return portal.Manifest{}, err
@@ -36,7 +36,7 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 }
 
 // withAuditHead puts the audit log's newest row (id and MAC) in the manifest as ChuoiNhatKy.
-func (d *Desk) withAuditHead(ctx context.Context, m *portal.Manifest) error {
+func (d *core) withAuditHead(ctx context.Context, m *portal.Manifest) error {
 	head, err := d.db.AuditTrail().Head(ctx)
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ package dossier
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,13 +15,6 @@ import (
 // ErrNotConfirmed means a component has not been checked against the original paper.
 var ErrNotConfirmed = errors.New("dossier: component not confirmed against the original")
 
-// SignOptions are the desk-level choices for signing.
-type SignOptions struct {
-	TSAURL  string         // RFC 3161 timestamp authority; "" for none
-	Roots   *x509.CertPool // trust anchors for the pre-sign check; nil: the shipped roots
-	Offline bool           // the desk knows it has no network: skip OCSP/CRL (recorded as a warning)
-}
-
 // SignReason is written into every signature dictionary.
 const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 01/2023/TT-VPCP, Điều 8)"
 
@@ -32,7 +24,7 @@ const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 0
 // leaves the dossier exactly as it was. The token, OCSP and TSA are used outside any lock or transaction;
 // then one transaction checks that the dossier is still the one that was signed, records the signed files,
 // a component.signed audit row for each and the move to Signed.
-func (d *Desk) Sign(ctx context.Context, id string, ident signing.Identity, opt SignOptions) error {
+func (d *signSvc) Sign(ctx context.Context, id string, ident signing.Identity, opt SignOptions) error {
 	// A dossier captured by an older version may be a complete draft: derive its state first.
 	if err := d.refreshCaptured(ctx, id); err != nil {
 		return err
@@ -205,6 +197,6 @@ func firstPhone(u storage.Unit) string {
 	return ""
 }
 
-func (d *Desk) updateRecord(ctx context.Context, id string, f func(*Record)) error {
+func (d *core) updateRecord(ctx context.Context, id string, f func(*Record)) error {
 	return d.db.Update(ctx, "update record", func(tx *storage.Tx) error { return d.updateRecordTx(tx, id, f) })
 }

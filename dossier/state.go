@@ -10,19 +10,6 @@ import (
 	"sohoa/storage"
 )
 
-// State is where a dossier is in the desk flow.
-type State string
-
-// Dossier states.
-const (
-	Draft     State = "draft"     // procedure and applicant chosen, pages being captured
-	Captured  State = "captured"  // every required component has pages
-	Signed    State = "signed"    // every component PDF carries the officer's signature
-	Queued    State = "queued"    // in the outbox, waiting for upload
-	Submitted State = "submitted" // the portal returned its dossier code
-	Failed    State = "failed"    // the upload stopped with a permanent error; the officer must act
-)
-
 // transitions lists the legal moves; anything else is refused.
 var transitions = map[State][]State{
 	Draft:     {Captured},
@@ -56,7 +43,7 @@ func checkMove(id string, from, to State) error {
 
 // moveTx checks and makes a state move inside the step's transaction, with its audit row: the move and
 // its record are committed together or not at all.
-func (d *Desk) moveTx(tx *storage.Tx, id string, from, to State, detail any) error {
+func (d *core) moveTx(tx *storage.Tx, id string, from, to State, detail any) error {
 	if err := checkMove(id, from, to); err != nil {
 		return err
 	}
@@ -68,12 +55,12 @@ func (d *Desk) moveTx(tx *storage.Tx, id string, from, to State, detail any) err
 
 // audit appends one audit row in a transaction of its own, for what changes nothing else (a receipt
 // printed, a dossier exported).
-func (d *Desk) audit(ctx context.Context, action, id string, detail any) error {
+func (d *core) audit(ctx context.Context, action, id string, detail any) error {
 	return d.db.Update(ctx, action, func(tx *storage.Tx) error { return tx.Audit(d.actor(), action, id, detail) })
 }
 
 // updateRecordTx changes a dossier's record (and the typed columns written from it) inside tx.
-func (d *Desk) updateRecordTx(tx *storage.Tx, id string, f func(*Record)) error {
+func (d *core) updateRecordTx(tx *storage.Tx, id string, f func(*Record)) error {
 	row, err := tx.Dossiers().Get(id)
 	if err != nil {
 		return err

@@ -22,22 +22,9 @@ import (
 // portal gave no status token when it was (a dossier submitted before status sync existed).
 var ErrNotFollowed = errors.New("dossier: the desk cannot follow this dossier's status on the portal; look it up on the portal by its code")
 
-// StatusChange is what one status query found.
-type StatusChange struct {
-	DossierID  string           `json:"dossier_id"`
-	PortalCode string           `json:"portal_code"`
-	From       int              `json:"from"`
-	To         int              `json:"to"`
-	Status     int              `json:"status"`             // the status now (To)
-	Changed    bool             `json:"changed"`            // the status changed
-	ResultAt   time.Time        `json:"result_at,omitzero"` // NgayKetThucXuLy, for 9 and 10
-	NewlyPaid  bool             `json:"newly_paid"`         // the portal reports the payment made since the last query
-	Payment    *storage.Payment `json:"payment,omitempty"`
-}
-
 // sealStatusToken encrypts a dossier's status token under the desk's token key (AES-GCM, the dossier code
 // as associated data), like the citizen's token, for the store's per-dossier secrets.
-func (d *Desk) sealStatusToken(id, tok string) ([]byte, error) {
+func (d *secretSvc) sealStatusToken(id, tok string) ([]byte, error) {
 	gcm, err := d.tokenAEAD()
 	if err != nil {
 		return nil, err
@@ -51,7 +38,7 @@ func (d *Desk) sealStatusToken(id, tok string) ([]byte, error) {
 }
 
 // statusToken returns a dossier's status token; ErrNotFollowed when there is none or it is unreadable.
-func (d *Desk) statusToken(ctx context.Context, id string) (string, error) {
+func (d *secretSvc) statusToken(ctx context.Context, id string) (string, error) {
 	var enc []byte
 	err := d.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
@@ -82,7 +69,7 @@ func (d *Desk) statusToken(ctx context.Context, id string) (string, error) {
 	return string(plain), nil
 }
 
-func (d *Desk) tokenAEAD() (cipher.AEAD, error) {
+func (d *secretSvc) tokenAEAD() (cipher.AEAD, error) {
 	key, err := d.tokenKey()
 	if err != nil {
 		return nil, err
@@ -96,7 +83,7 @@ func (d *Desk) tokenAEAD() (cipher.AEAD, error) {
 
 // recordPortalAnswer keeps, inside the transaction that marks the dossier submitted, what the portal's commit
 // answer carries beyond the code: the status token (sealed before the transaction) and the payment request.
-func (d *Desk) recordPortalAnswer(tx *storage.Tx, id string, rec portal.Receipt, sealedStatus []byte) error {
+func (d *followSvc) recordPortalAnswer(tx *storage.Tx, id string, rec portal.Receipt, sealedStatus []byte) error {
 	if len(sealedStatus) > 0 {
 		if err := tx.Secrets().Put(id, storage.SecretStatusToken, sealedStatus); err != nil {
 			return err
@@ -122,7 +109,7 @@ func (d *Desk) recordPortalAnswer(tx *storage.Tx, id string, rec portal.Receipt,
 // Follow gets a submitted dossier's status token with the citizen's token (asking the portal what it holds
 // under the dossier's idempotency key), for a dossier the portal gave none when it was submitted. The
 // citizen's token is used once and not kept.
-func (d *Desk) Follow(ctx context.Context, c *portal.Client, id string, tok portal.Token) error {
+func (d *followSvc) Follow(ctx context.Context, c *portal.Client, id string, tok portal.Token) error {
 	if tok.AccessToken == "" {
 		return ErrNoAuthorization
 	}
@@ -155,7 +142,7 @@ func (d *Desk) Follow(ctx context.Context, c *portal.Client, id string, tok port
 // SyncStatus asks the portal for one submitted dossier's status with its status token and records what
 // changed: PortalStatus, the result time (NgayKetThucXuLy) for 9 and 10 in Record.ResultAt, and the payment,
 // each with an audit entry. ErrNotFollowed when the desk has no status token for it.
-func (d *Desk) SyncStatus(ctx context.Context, c *portal.Client, id string) (StatusChange, error) {
+func (d *followSvc) SyncStatus(ctx context.Context, c *portal.Client, id string) (StatusChange, error) {
 	var row storage.Dossier
 	err := d.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
@@ -181,7 +168,7 @@ func (d *Desk) SyncStatus(ctx context.Context, c *portal.Client, id string) (Sta
 
 // applyStatus records a status answer in one transaction: the status, the result time, the payment and
 // their audit rows.
-func (d *Desk) applyStatus(ctx context.Context, id string, rec portal.Receipt) (ch StatusChange, err error) {
+func (d *followSvc) applyStatus(ctx context.Context, id string, rec portal.Receipt) (ch StatusChange, err error) {
 	err = d.db.Update(ctx, "record portal status", func(tx *storage.Tx) error {
 		ch, err = d.applyStatusTx(tx, id, rec)
 		return err
@@ -189,7 +176,7 @@ func (d *Desk) applyStatus(ctx context.Context, id string, rec portal.Receipt) (
 	return ch, err
 }
 
-func (d *Desk) applyStatusTx(tx *storage.Tx, id string, rec portal.Receipt) (StatusChange, error) {
+func (d *followSvc) applyStatusTx(tx *storage.Tx, id string, rec portal.Receipt) (StatusChange, error) {
 	row, err := tx.Dossiers().Get(id)
 	if err != nil {
 		return StatusChange{}, err
@@ -278,18 +265,10 @@ func finalStatus(s int) bool {
 	return false
 }
 
-// SyncReport sums up one pass over the followed dossiers.
-type SyncReport struct {
-	Checked     int              `json:"checked"`
-	Changed     []StatusChange   `json:"changed"`      // dossiers whose status or payment changed
-	Failed      map[string]error `json:"-"`            // dossier → why its query failed
-	NotFollowed int              `json:"not_followed"` // submitted dossiers without a status token
-}
-
 // SyncAll asks the portal about every submitted dossier whose status can still change or whose payment is
 // unpaid. A failed query is recorded in the report and the pass goes on; the error returned is only the
 // store's or the context's.
-func (d *Desk) SyncAll(ctx context.Context, c *portal.Client) (SyncReport, error) {
+func (d *followSvc) SyncAll(ctx context.Context, c *portal.Client) (SyncReport, error) {
 	rep := SyncReport{Failed: map[string]error{}}
 	var ids []string
 	err := d.db.View(ctx, func(tx *storage.Tx) error {

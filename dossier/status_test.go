@@ -38,7 +38,7 @@ func startPortalIn(t *testing.T) (string, string) {
 
 func auditActions(t *testing.T, d *dossier.Desk, id string) map[string]int {
 	t.Helper()
-	log, err := d.DB().AuditLog(ctx, id)
+	log, err := dossier.StoreOf(d).AuditLog(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 	}
 	// The figures' stored column follows the record.
 	var stored int64
-	if err := d.DB().SQL().QueryRowContext(ctx, `SELECT result_at FROM dossiers WHERE id = ?`, v.ID).Scan(&stored); err != nil || stored != ch.ResultAt.UnixNano() {
+	if err := dossier.StoreOf(d).SQL().QueryRowContext(ctx, `SELECT result_at FROM dossiers WHERE id = ?`, v.ID).Scan(&stored); err != nil || stored != ch.ResultAt.UnixNano() {
 		t.Errorf("result_at column %d, want %d (%v)", stored, ch.ResultAt.UnixNano(), err)
 	}
 	// Paid on the portal: seen once.

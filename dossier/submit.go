@@ -22,14 +22,11 @@ import (
 	"sohoa/storage"
 )
 
-// ErrNoAuthorization means the citizen has not (or no longer) authorized the submission.
-var ErrNoAuthorization = errors.New("dossier: the citizen's authorization is missing or expired; ask the citizen to log in again")
-
 // Submit queues a signed dossier for upload through the citizen's account and returns at once.
 // The citizen's token is kept encrypted only until the upload finishes. Keeping the token, the
 // authorization's audit row, the outbox item and the move to Queued are one transaction: the uploader
 // never sees a queued item of a dossier that is not Queued, and a crash leaves all of it or none.
-func (d *Desk) Submit(ctx context.Context, id string, tok portal.Token) (storage.OutboxItem, error) {
+func (d *outboxSvc) Submit(ctx context.Context, id string, tok portal.Token) (storage.OutboxItem, error) {
 	if tok.AccessToken == "" {
 		return storage.OutboxItem{}, ErrNoAuthorization
 	}
@@ -216,7 +213,7 @@ func (u *Uploader) Once(ctx context.Context) (bool, error) {
 // citizen's token forgotten when it is what failed, and the move to Failed with its audit row. A crash
 // leaves the dossier queued with its item claimed (uploaded again after the restart) or failed, never
 // queued with a failed item.
-func (d *Desk) failUpload(ctx context.Context, it storage.OutboxItem, class portal.Class, cause error) error {
+func (d *outboxSvc) failUpload(ctx context.Context, it storage.OutboxItem, class portal.Class, cause error) error {
 	cls := storage.ErrorPermanent
 	if class == portal.NeedsUser {
 		cls = storage.ErrorUser
@@ -427,7 +424,7 @@ func (u *Uploader) Drain(ctx context.Context) error {
 }
 
 // Retry puts a failed dossier back in the queue with the authorization it already has, in one step.
-func (d *Desk) Retry(ctx context.Context, id string) error {
+func (d *outboxSvc) Retry(ctx context.Context, id string) error {
 	return d.db.Update(ctx, "retry dossier", func(tx *storage.Tx) error {
 		st, err := stateTx(tx, id)
 		if err != nil {

@@ -33,7 +33,7 @@ const keyringService = "sohoa"
 // tokenKey returns the key citizen tokens are encrypted under. It lives in the OS keyring where the
 // desk has one; where it has none (a server without a session bus) it is a file in the data folder
 // readable only by the user. A key already in one place is never moved, so tokens stay readable.
-func (d *Desk) tokenKey() ([]byte, error) {
+func (d *secretSvc) tokenKey() ([]byte, error) {
 	d.tokMu.Lock()
 	defer d.tokMu.Unlock()
 	path := filepath.Join(d.db.Dir(), tokenKeyFile)
@@ -63,7 +63,7 @@ func (d *Desk) tokenKey() ([]byte, error) {
 	return key, nil
 }
 
-func (d *Desk) saveToken(ctx context.Context, id string, tok portal.Token) error {
+func (d *secretSvc) saveToken(ctx context.Context, id string, tok portal.Token) error {
 	sealed, err := d.sealToken(id, tok)
 	if err != nil {
 		return err
@@ -75,7 +75,7 @@ func (d *Desk) saveToken(ctx context.Context, id string, tok portal.Token) error
 
 // sealToken encrypts the citizen's token for dossier id (base64 of nonce and ciphertext), before any
 // transaction: the key may come from the OS keyring.
-func (d *Desk) sealToken(id string, tok portal.Token) ([]byte, error) {
+func (d *secretSvc) sealToken(id string, tok portal.Token) ([]byte, error) {
 	key, err := d.tokenKey()
 	if err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func (d *Desk) sealToken(id string, tok portal.Token) ([]byte, error) {
 	return []byte(base64.StdEncoding.EncodeToString(sealed)), nil
 }
 
-func (d *Desk) loadToken(ctx context.Context, id string) (portal.Token, error) {
+func (d *secretSvc) loadToken(ctx context.Context, id string) (portal.Token, error) {
 	var enc []byte
 	err := d.db.View(ctx, func(tx *storage.Tx) error {
 		var err error
@@ -145,7 +145,7 @@ func (d *Desk) loadToken(ctx context.Context, id string) (portal.Token, error) {
 	return tok, nil
 }
 
-func (d *Desk) deleteToken(ctx context.Context, id string) error {
+func (d *secretSvc) deleteToken(ctx context.Context, id string) error {
 	return d.db.Update(ctx, "delete citizen token", func(tx *storage.Tx) error {
 		return tx.Secrets().Delete(id, storage.SecretCitizenToken)
 	})
@@ -153,7 +153,7 @@ func (d *Desk) deleteToken(ctx context.Context, id string) error {
 
 // ForgetAuthorization deletes the citizen's token and the recorded upload URLs of a dossier: called when the
 // dossier is submitted, and when the officer abandons or exports it for a manual upload.
-func (d *Desk) ForgetAuthorization(ctx context.Context, id string) error {
+func (d *secretSvc) ForgetAuthorization(ctx context.Context, id string) error {
 	return d.db.Update(ctx, "forget authorization", func(tx *storage.Tx) error { return forgetTx(tx, id) })
 }
 
@@ -166,7 +166,7 @@ func forgetTx(tx *storage.Tx, id string) error {
 }
 
 // auditAuthorization records inside tx what the citizen approved (who, how, which scopes), never the token itself.
-func (d *Desk) auditAuthorization(tx *storage.Tx, id string, tok portal.Token) error {
+func (d *secretSvc) auditAuthorization(tx *storage.Tx, id string, tok portal.Token) error {
 	scopes := tok.Scopes
 	if len(scopes) == 0 {
 		scopes = []string{portal.ScopeSubmit}

@@ -22,12 +22,12 @@ import (
 func refuseAudit(t *testing.T, d *dossier.Desk, action string) func() {
 	t.Helper()
 	name := fmt.Sprintf("refuse_%d", time.Now().UnixNano())
-	if _, err := d.DB().SQL().ExecContext(ctx, `CREATE TRIGGER `+name+` BEFORE INSERT ON audit WHEN NEW.action = '`+action+`'
+	if _, err := dossier.StoreOf(d).SQL().ExecContext(ctx, `CREATE TRIGGER `+name+` BEFORE INSERT ON audit WHEN NEW.action = '`+action+`'
 		BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
 		t.Fatal(err)
 	}
 	return func() {
-		if _, err := d.DB().SQL().ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+		if _, err := dossier.StoreOf(d).SQL().ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"sohoa/desk/model"
 )
 
 // Outbox item states.
@@ -30,24 +32,11 @@ const (
 	ErrorUser      = "user"      // needs the officer or citizen; failed until Retry
 )
 
-// OutboxItem is a dossier waiting to leave, or that left, the desk.
-type OutboxItem struct {
-	ID                    int64
-	DossierID             string
-	IdemKey               string // idempotency key sent with every attempt
-	State                 string // "pending","claimed","done","failed"
-	Attempts              int
-	NextAt                time.Time // when a pending item is due; zero means now
-	LeaseUntil            time.Time // when a claimed item's lease runs out
-	LastError, ErrorClass string
-	Result                json.RawMessage // the portal's answer, set by Done
-	CreatedAt, UpdatedAt  time.Time
-}
+// OutboxItem is the desk's record, kept by this store (defined in sohoa/desk/model).
+type OutboxItem = model.OutboxItem
 
-// OutboxStats counts outbox items by state.
-type OutboxStats struct {
-	Pending, Claimed, Done, Failed int
-}
+// OutboxStats is the desk's record, kept by this store (defined in sohoa/desk/model).
+type OutboxStats = model.OutboxStats
 
 // Outbox is the repository of outbox items, reached from a Tx.
 type Outbox struct{ tx *Tx }

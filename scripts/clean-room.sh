@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Clean-room proof that the project stands on its own: makes a fresh Debian 12 root with
 # debootstrap (minbase + build-essential, git, ca-certificates; Go copied from the host's
-# /usr/local/go), clones the project alone into it at a given commit (nothing beside it, so no
-# ../shared), and runs `make test` inside it under chroot with /proc, /dev and /dev/shm mounted.
+# /usr/local/go), clones the project alone into it at a given commit (nothing beside it: the tests
+# can read only what the clone holds), and runs `make test` inside it under chroot with /proc, /dev
+# and /dev/shm mounted.
 # `make test` itself must install every Debian package its tests need; this script installs none.
 #
 # Usage (as root): nice -n 19 scripts/clean-room.sh [COMMIT]     (default: HEAD of this repo)

@@ -519,9 +519,6 @@ func TestEveryToolIsInstalledByMakeTest(t *testing.T) {
 	scripts := map[string]string{"Makefile (make test)": mk.recipeScript("test")}
 	repoFiles(t, root, func(rel, abs string) {
 		if strings.HasSuffix(rel, ".sh") || rel == ".ci/run" {
-			if _, skip := notTests[rel]; skip {
-				return
-			}
 			b, err := os.ReadFile(abs)
 			if err != nil {
 				t.Fatal(err)
@@ -533,6 +530,9 @@ func TestEveryToolIsInstalledByMakeTest(t *testing.T) {
 		cmds, err := shellCommands(src, rel)
 		if err != nil {
 			t.Errorf("%s: %v", rel, err)
+		}
+		if _, skip := notTests[rel]; skip {
+			continue // parsed (a syntax error fails), but its programs are the host's
 		}
 		for c := range cmds {
 			uses[c] = append(uses[c], rel)

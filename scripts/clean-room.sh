@@ -59,6 +59,13 @@ phase "Go from $goroot ($("$goroot/bin/go" version))"
 rm -rf "$root/usr/local/go"
 cp -a "$goroot" "$root/usr/local/go"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The host's network, not the project: name servers, and the local CA certificates a
+# TLS-inspecting egress needs (the Go module proxy is reached over HTTPS).
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+	chroot "$root" update-ca-certificates >/dev/null
+fi
 # No daemon starts inside the root when a package is installed.
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
 

@@ -63,7 +63,12 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	if v.Record.VNeID {
 		m.TaiKhoanDuocXacThucVoiVNeID = 1
 	}
-	for _, f := range v.Record.Fees {
+	if head, err := d.db.AuditTrail().Head(ctx); err != nil {
+		return portal.Manifest{}, err
+	} else if head.ID > 0 {
+		m.ChuoiNhatKy = &portal.AuditHead{ID: head.ID, MAC: head.MAC}
+	}
+	for _, f := range FeeLines(v) { // with quantities: 3 pages at 2,000/1,000 đ is 5,000 đ, not one page's rate
 		m.DanhSachLePhi = append(m.DanhSachLePhi, portal.LePhi{TenPhiLePhi: f.Name, MaPhiLePhi: f.Code, HinhThucThu: 1, Gia: f.Amount, LoaiPhiLePhi: 1})
 	}
 	for _, c := range v.Components {

@@ -36,7 +36,7 @@ var tools = map[string]tool{
 	"go": {}, "gofmt": {},
 	// Test tools proper.
 	"pdfsig": {pkg: "poppler-utils"}, "pdfinfo": {pkg: "poppler-utils"}, "pdftotext": {pkg: "poppler-utils"},
-	"pdftoppm": {pkg: "poppler-utils"}, "pdfimages": {pkg: "poppler-utils"},
+	"pdftoppm": {pkg: "poppler-utils"}, "pdfimages": {pkg: "poppler-utils"}, "pdffonts": {pkg: "poppler-utils"},
 	"qpdf":          {pkg: "qpdf"},
 	"certutil":      {pkg: "libnss3-tools"},
 	"softhsm2-util": {pkg: "softhsm2"},

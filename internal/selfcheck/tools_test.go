@@ -82,7 +82,7 @@ var tools = map[string]tool{
 
 // notTests are files that call commands but are not run by `make test`, with the reason.
 var notTests = map[string]string{
-	"scripts/clean-room.sh": "the clean-room proof runs on the host (debootstrap, chroot) and then `make test` inside",
+	"scripts/clean-room.sh":  "the clean-room proof runs on the host (debootstrap, chroot) and then `make test` inside",
 	"scripts/bench-pages.sh": "run by `make bench`, not `make test` (it needs tesseract, bc and python3, which no list installs yet)",
 }
 

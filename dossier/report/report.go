@@ -15,6 +15,7 @@ import (
 
 	"sohoa/assets/bands"
 	"sohoa/dossier/figures"
+	"sohoa/internal/atomicfile"
 	"sohoa/storage"
 )
 
@@ -111,7 +112,7 @@ func (r *Report) WriteFile(path string) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Rename(tmp.Name(), path); err != nil { // waits for a viewer holding the old report, on Windows
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	return nil

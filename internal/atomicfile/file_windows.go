@@ -26,10 +26,17 @@ func rename(oldpath, newpath string) error {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
 	if err := windows.MoveFileEx(from, to, windows.MOVEFILE_REPLACE_EXISTING|windows.MOVEFILE_WRITE_THROUGH); err != nil {
+		if st, serr := os.Stat(newpath); serr == nil && st.IsDir() {
+			err = errIsFolder // access denied because a folder is in the way: waiting will not help
+		}
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
 	return nil
 }
+
+// errIsFolder is returned when a rename's target is a folder, which Windows reports as access
+// denied like a file in use.
+var errIsFolder = errors.New("a folder is in the way")
 
 // inUse tells the errors Windows gives while another process holds the file open without sharing
 // delete access (sharing or lock violation) or has it pending deletion (access denied).

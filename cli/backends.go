@@ -8,4 +8,5 @@ import (
 	_ "sohoa/scanner/ippusb"  // usb:BUS:ADDR — eSCL over IPP-over-USB
 	_ "sohoa/scanner/sane"    // sane:NAME — SANE drivers (cgo builds)
 	_ "sohoa/scanner/virtual" // virtual: — the training scanner
+	_ "sohoa/scanner/wia"     // wia:DEVICE-ID — Windows Image Acquisition (registers on Windows only)
 )

@@ -23,6 +23,7 @@ import (
 	"sohoa/portal/refportal"
 	"sohoa/scanner"
 	"sohoa/signing"
+	"sohoa/signing/certstore"
 	"sohoa/signing/pkcs11"
 	"sohoa/signing/pkcs12"
 	"sohoa/storage"
@@ -253,7 +254,7 @@ func importCmd(g *Globals) *cobra.Command {
 }
 
 func signCmd(g *Globals) *cobra.Command {
-	var id, module, label, p12, pinEnv, tsa, roots string
+	var id, module, label, p12, thumb, pinEnv, tsa, roots string
 	var training, confirm, finalTry bool
 	c := &cobra.Command{
 		Use:   "sign",
@@ -265,14 +266,16 @@ func signCmd(g *Globals) *cobra.Command {
 			pin := []byte(os.Getenv(pinEnv))
 			defer clear(pin)
 			switch {
-			case training || (module == "" && p12 == "" && d.Training()):
+			case training || (module == "" && p12 == "" && thumb == "" && d.Training()):
 				ident, pool, err = TrainingIdentity(ctx, d)
 			case module != "":
 				ident, err = pkcs11.OpenWith(module, pkcs11.Selector{TokenLabel: label}, pin, pkcs11.Options{ConfirmFinalTry: finalTry})
 			case p12 != "":
 				ident, err = pkcs12.Open(p12, string(pin))
+			case thumb != "": // Windows certificate store: the token's minidriver asks for the PIN
+				ident, err = certstore.Open(ctx, thumb)
 			default:
-				return errors.New("choose a signing identity: --pkcs11-module PATH, --pkcs12 FILE or --training")
+				return errors.New("choose a signing identity: --pkcs11-module PATH, --pkcs12 FILE, --certstore THUMBPRINT or --training")
 			}
 			if err != nil {
 				return err
@@ -315,6 +318,7 @@ func signCmd(g *Globals) *cobra.Command {
 	f.StringVar(&module, "pkcs11-module", "", "PKCS#11 module of the USB token")
 	f.StringVar(&label, "token-label", "", "token label (default: the first token with a certificate and key)")
 	f.StringVar(&p12, "pkcs12", "", "a .p12/.pfx file")
+	f.StringVar(&thumb, "certstore", "", "thumbprint of a certificate in the Windows certificate store (see `sohoa tokens`)")
 	f.BoolVar(&training, "training", false, "sign with the training identity")
 	f.StringVar(&pinEnv, "pin-env", "SOHOA_PIN", "environment variable holding the PIN or .p12 password (never a flag: flags show in the process list)")
 	f.StringVar(&tsa, "tsa", "", "RFC 3161 timestamp authority URL")
@@ -593,6 +597,11 @@ func tokensCmd(g *Globals) *cobra.Command {
 					continue
 				}
 				all = append(all, ts...)
+			}
+			if cs, err := certstore.List(cmd.Context()); err == nil && len(cs) > 0 { // Windows: beside the tokens
+				all = append(all, certstore.AsToken(cs))
+			} else if err != nil && !errors.Is(err, certstore.ErrUnsupported) {
+				errs = append(errs, err)
 			}
 			if g.JSON {
 				return g.printJSON(all)

@@ -40,7 +40,7 @@ vet:
 test: deps-test vet build
 	SOHOA_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 40m ./...
 	bash scripts/gui-smoke.sh $(BIN)
-	$(MAKE) windows-vet package-test
+	$(MAKE) windows-vet package-test wine-smoke
 
 bench: deps-test build
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./...

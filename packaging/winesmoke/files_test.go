@@ -14,6 +14,7 @@ import (
 )
 
 func TestPackagesUnderWine(t *testing.T) {
+	need(t)
 	for _, c := range []struct{ pkg, skip string }{
 		{"sohoa/internal/atomicfile", ""},
 		// Unix-only assertion: it wants the child killed by SIGKILL (Windows: TerminateProcess, status 1).

@@ -21,6 +21,7 @@ import (
 )
 
 func TestVersionColdStart(t *testing.T) {
+	need(t)
 	// Cold: no wineserver running for this prefix.
 	inRoot("env", "WINEPREFIX="+env.prefix, "wineserver", "-k").Run()
 	start := time.Now()
@@ -57,6 +58,7 @@ type heldDossier struct {
 // Vietnamese name and spaces) and the receipt written under a Vietnamese file name, then checks
 // from Linux that the reference portal holds the dossier and that its signatures are valid.
 func TestDemoOnDriveD(t *testing.T) {
+	need(t)
 	data := `D:\Dữ liệu sohoa\bàn số 1`
 	receipt := `D:\Biên nhận\Giấy tiếp nhận hồ sơ.pdf`
 	start := time.Now()
@@ -123,6 +125,7 @@ func TestDemoOnDriveD(t *testing.T) {
 
 // TestImportVietnameseFileName imports a photo whose name and folder are Vietnamese with spaces.
 func TestImportVietnameseFileName(t *testing.T) {
+	need(t)
 	data := `D:\Dữ liệu sohoa\bàn số 2`
 	var v struct {
 		ID         string `json:"id"`
@@ -185,6 +188,7 @@ func tool(t *testing.T, name string, args ...string) string {
 // TestDefaultDataFolderIsLocalAppData: without --data the desk lives under %LOCALAPPDATA%\sohoa,
 // not the roaming profile.
 func TestDefaultDataFolderIsLocalAppData(t *testing.T) {
+	need(t)
 	sohoa(t, "dossier", "list")
 	got, _ := filepath.Glob(filepath.Join(env.work, "prefix/drive_c/users/*/AppData/Local/sohoa/default/sohoa.db"))
 	if len(got) != 1 {
@@ -196,6 +200,7 @@ func TestDefaultDataFolderIsLocalAppData(t *testing.T) {
 // TestDevicesListsWindowsBackends: `devices` on Windows offers WIA and says nothing about SANE or
 // libusb (what Wine's WIA answers is in packaging/README.md).
 func TestDevicesListsWindowsBackends(t *testing.T) {
+	need(t)
 	var stdout, stderr strings.Builder
 	cmd := wine(nil, "devices", "--data", `D:\Dữ liệu sohoa\bàn số 3`)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -17,6 +17,7 @@ import (
 // TestGUITrainingDraws starts the training window and fails unless a non-blank window appears on
 // the X screen within two minutes.
 func TestGUITrainingDraws(t *testing.T) {
+	need(t)
 	shots := filepath.Join(env.work, "shots")
 	os.MkdirAll(shots, 0o755)
 	in := env.inside + "/shots"

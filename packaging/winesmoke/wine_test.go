@@ -100,6 +100,13 @@ func tearDown() {
 	env.figures.Close()
 }
 
+// need skips a test when no Wine root was given (plain `go test ./...`).
+func need(t *testing.T) {
+	if env.root == "" {
+		t.Skip("SOHOA_WINE_ROOT and SOHOA_EXE not set: run make wine-smoke")
+	}
+}
+
 // figure records a measured time in test-output/wine/figures.txt and the test log.
 func figure(what string, d time.Duration) {
 	line := fmt.Sprintf("%-48s %8.2f s\n", what, d.Seconds())

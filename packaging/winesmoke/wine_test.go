@@ -116,6 +116,13 @@ func figure(what string, d time.Duration) {
 	}
 }
 
+// size records a file size in the figures.
+func size(what string, n int64) {
+	line := fmt.Sprintf("%-48s %8.1f MB\n", what, float64(n)/1e6)
+	fmt.Print("winesmoke: " + line)
+	env.figures.WriteString(line)
+}
+
 // inRoot is a command run inside the Wine root (packaging/wine-run.sh).
 func inRoot(args ...string) *exec.Cmd {
 	return exec.Command("bash", append([]string{filepath.Join(env.here, "wine-run.sh"), env.root}, args...)...)

@@ -38,6 +38,10 @@ var (
 	// ErrAuditBroken reports that the audit log's hash chain does not verify; see *AuditBrokenError for the row.
 	ErrAuditBroken = errors.New("storage: audit log has been altered")
 
+	// ErrFolderDamaged reports that the data folder's database is missing, empty or another folder's
+	// while the folder holds files: nothing was opened, created or deleted. See *FolderDamagedError.
+	ErrFolderDamaged = errors.New("storage: the data folder is damaged; nothing was deleted; restore sohoa.db from a backup or run \"sohoa doctor --repair\"")
+
 	// ErrInUse reports that another sohoa process already has this data folder open.
 	ErrInUse = errors.New("storage: the data folder is already in use by another sohoa window; close it first")
 )

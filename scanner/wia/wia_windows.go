@@ -58,6 +58,10 @@ func classify(what string, err error) error {
 func manager() (*ole.IDispatch, error) {
 	unk, err := oleutil.CreateObject("WIA.DeviceManager")
 	if err != nil {
+		var oe *ole.OleError
+		if errors.As(err, &oe) {
+			err = fmt.Errorf("COM error 0x%08X", uint32(oe.Code())) // go-ole's text is FormatMessage's failure for WIA codes
+		}
 		return nil, fmt.Errorf("wia: the WIA service is not available (is the \"Windows Image Acquisition\" service running?): %w", err)
 	}
 	defer unk.Release()

@@ -25,11 +25,15 @@ func main() {
 		root.SetArgs([]string{"gui"})
 	}
 	if err := root.ExecuteContext(ctx); err != nil {
+		code, silent := cli.ExitCode(err)
+		if silent { // the command printed its result (sohoa verify's report); the code is the verdict
+			os.Exit(code)
+		}
 		// The officer reads the same translated sentence the window would show.
 		if app.SetLanguage(g.Lang) != nil {
 			app.SetLanguage("vi")
 		}
 		fmt.Fprintln(os.Stderr, "sohoa:", app.ErrorText(err))
-		os.Exit(1)
+		os.Exit(code)
 	}
 }

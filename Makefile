@@ -40,7 +40,7 @@ vet:
 test: deps-test vet build
 	SOHOA_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 40m ./...
 	bash scripts/gui-smoke.sh $(BIN)
-	$(MAKE) windows-vet package-test
+	$(MAKE) windows-vet package-test wine-smoke
 
 # The whole-process page benchmark (scripts/bench-pages.sh) compares with these.
 BENCH_PKGS := img2pdf tesseract-ocr tesseract-ocr-eng bc

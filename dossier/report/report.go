@@ -16,6 +16,7 @@ import (
 	"sohoa/assets/bands"
 	"sohoa/desk/model"
 	"sohoa/dossier/figures"
+	"sohoa/internal/atomicfile"
 )
 
 // ErrFormat reports an output file whose extension is neither .xlsx nor .pdf.
@@ -116,7 +117,7 @@ func (r *Report) WriteFile(path string) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Rename(tmp.Name(), path); err != nil { // waits for a viewer holding the old report, on Windows
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	return nil

@@ -28,6 +28,7 @@ type Cert struct {
 	Certificate *x509.Certificate
 	Thumbprint  string // SHA-1 of the DER, upper-case hex, as Windows shows it
 	Label       string // "Subject CN — Issuer CN (valid until 02/01/2027)"
+	HasKey      bool   // Windows knows a key provider for it (List sets it; Select leaves it false)
 }
 
 // Thumbprint returns the certificate's SHA-1 thumbprint in upper-case hex, as certmgr.msc shows it.

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"sohoa/internal/testdata"
+	"sohoa/scanner"
 
 	"bytes"
 	"context"
@@ -353,5 +354,47 @@ func TestUnsupportedAndEmpty(t *testing.T) {
 	os.WriteFile(big, make([]byte, 2048), 0o644)
 	if _, err := Import(context.Background(), big, Options{MaxBytes: 1024}); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("file over MaxBytes: %v", err)
+	}
+}
+
+// TestTIFF16BitExtraSamples: a two-page 16-bit greyscale LZW TIFF with an alpha channel
+// (an extra sample), which golang.org/x/image/tiff refuses, imports page by page as
+// 8-bit pages, alpha flattened onto white paper, with the declared 150 dpi.
+func TestTIFF16BitExtraSamples(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(sharedTestdata(t), "tiff", "gray16-alpha-lzw.tif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ImportBytes("scan.tif", data, Options{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if r.PageCount != 2 || len(r.Pages) != 2 {
+		t.Fatalf("pages = %d/%d, want 2", r.PageCount, len(r.Pages))
+	}
+	grey := func(p scanner.Page, x, y int) int {
+		switch p.Image.(type) {
+		case *image.Gray, *image.RGBA, *image.NRGBA:
+		default:
+			t.Fatalf("page image is %T, want an 8-bit image", p.Image)
+		}
+		c := color.GrayModel.Convert(p.Image.At(x, y)).(color.Gray)
+		return int(c.Y)
+	}
+	for i, p := range r.Pages {
+		if b := p.Image.Bounds(); b.Dx() != 300 || b.Dy() != 400 {
+			t.Errorf("page %d is %v, want 300x400", i+1, b)
+		}
+		if p.DPI != 150 || p.Index != i {
+			t.Errorf("page %d: DPI %d index %d, want 150 and %d", i+1, p.DPI, p.Index, i)
+		}
+	}
+	// Page 1: gradient black→white at 80 % opacity over white paper.
+	if top, bottom := grey(r.Pages[0], 150, 1), grey(r.Pages[0], 150, 398); top < 35 || top > 70 || bottom < 245 {
+		t.Errorf("page 1 grey top %d bottom %d, want ≈51 (black at 80 %% over white) and ≈255", top, bottom)
+	}
+	// Page 2: flat 25 % grey, opaque.
+	if g := grey(r.Pages[1], 10, 10); g < 58 || g > 70 {
+		t.Errorf("page 2 grey %d, want ≈64", g)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -396,5 +397,60 @@ func TestTIFF16BitExtraSamples(t *testing.T) {
 	// Page 2: flat 25 % grey, opaque.
 	if g := grey(r.Pages[1], 10, 10); g < 58 || g > 70 {
 		t.Errorf("page 2 grey %d, want ≈64", g)
+	}
+}
+
+// TestHugePhotoDownscaled: a 108-megapixel phone photo (12000×9000, 72 dpi declared) is
+// more than pdfcpu embeds (its MaxImagePixels), so signing would fail later with pdfcpu's
+// "image pixel count … exceeds limit". It is downscaled at import to its page's physical
+// size (an A4 page, long side 11.69 in) at 300 dpi, and the result carries a note.
+func TestHugePhotoDownscaled(t *testing.T) {
+	const w, h = 12000, 9000
+	src := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	for i := range src.Y {
+		src.Y[i] = 235 // white paper
+	}
+	for i := range src.Cb {
+		src.Cb[i], src.Cr[i] = 128, 128
+	}
+	for y := 0; y < h; y++ { // a black band across the top quarter
+		if y < h/4 {
+			clear(src.Y[y*src.YStride : y*src.YStride+w])
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 60}); err != nil {
+		t.Fatal(err)
+	}
+	src = nil
+	start := time.Now()
+	r, err := ImportBytes("IMG_0001.jpg", buf.Bytes(), Options{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	t.Logf("108 MP JPEG (%d KB) imported in %v", buf.Len()>>10, time.Since(start))
+	p := r.Pages[0]
+	b := p.Image.Bounds()
+	if int64(b.Dx())*int64(b.Dy()) > PDFMaxPixels() {
+		t.Fatalf("page still %dx%d, above pdfcpu's %d pixels", b.Dx(), b.Dy(), PDFMaxPixels())
+	}
+	// 12000×9000 fits A4 landscape (11.69 × 8.27 in) at 1088 dpi; at 300 dpi that is 3309 × 2482.
+	if p.DPI != 300 || b.Dx() < 3300 || b.Dx() > 3315 || b.Dy() < 2475 || b.Dy() > 2490 {
+		t.Errorf("page %dx%d at %d dpi, want ≈3309x2482 at 300 dpi", b.Dx(), b.Dy(), p.DPI)
+	}
+	if g := color.GrayModel.Convert(p.Image.At(b.Dx()/2, b.Dy()/8)).(color.Gray).Y; g > 40 {
+		t.Errorf("top band grey %d, want dark: content lost in downscaling", g)
+	}
+	if g := color.GrayModel.Convert(p.Image.At(b.Dx()/2, b.Dy()*3/4)).(color.Gray).Y; g < 200 {
+		t.Errorf("paper grey %d, want light", g)
+	}
+	if len(r.Notes) != 1 || r.Notes[0].Key != NoteDownscaled || r.Notes[0].Page != 1 ||
+		!strings.Contains(r.Notes[0].Text, "12000x9000") || !strings.Contains(r.Notes[0].Text, "300 dpi") {
+		t.Errorf("notes = %+v, want one downscaling note for page 1 naming the sizes", r.Notes)
+	}
+	// A photo within the limit is left alone and carries no note.
+	small, err := ImportBytes("ok.jpg", exifJPEG(t, halfRed(400, 300), 1), Options{})
+	if err != nil || len(small.Notes) != 0 || small.Pages[0].Image.Bounds().Dx() != 400 {
+		t.Errorf("small photo: %v notes %+v", err, small.Notes)
 	}
 }

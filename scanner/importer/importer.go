@@ -64,7 +64,7 @@ type Result struct {
 	Name       string         // base name of the file
 	Kind       string         // KindImages or KindPDF
 	Pages      []scanner.Page // KindImages: one per image / TIFF page, EXIF orientation applied
-	PDF        []byte         // KindPDF: the exact input bytes
+	PDF        []byte         // KindPDF: the input bytes (signed files: exactly; unsigned ones without active content, see Notes)
 	PageCount  int            // pages in the PDF or len(Pages)
 	Signed     bool           // the PDF carries at least one digital signature or document timestamp
 	Signatures []string       // KindPDF: one short description per signature (signer name when readable)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -21,6 +22,9 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // sharedTestdata is the project's testdata/ folder.
@@ -453,4 +457,162 @@ func TestHugePhotoDownscaled(t *testing.T) {
 	if err != nil || len(small.Notes) != 0 || small.Pages[0].Image.Bounds().Dx() != 400 {
 		t.Errorf("small photo: %v notes %+v", err, small.Notes)
 	}
+}
+
+// withActiveContent returns data rewritten by pdfcpu with a JavaScript /OpenAction, a
+// document-level /JavaScript name tree, a page /AA action and an embedded file.
+func withActiveContent(t *testing.T, data []byte) []byte {
+	t.Helper()
+	att := filepath.Join(t.TempDir(), "payload.exe")
+	if err := os.WriteFile(att, []byte("MZ not really a program"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var withFile bytes.Buffer
+	if err := api.AddAttachments(bytes.NewReader(data), &withFile, []string{att}, false, model.NewDefaultConfiguration()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := api.ReadContext(bytes.NewReader(withFile.Bytes()), model.NewDefaultConfiguration())
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := func(code string) types.Dict {
+		return types.Dict{"Type": types.Name("Action"), "S": types.Name("JavaScript"), "JS": types.StringLiteral(code)}
+	}
+	root, err := ctx.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root["OpenAction"] = js("app.alert('open')")
+	names, _ := ctx.DereferenceDict(root["Names"])
+	if names == nil {
+		t.Fatal("AddAttachments made no /Names")
+	}
+	names["JavaScript"] = types.Dict{"Names": types.Array{types.StringLiteral("doc"), js("app.alert('doc')")}}
+	if err := ctx.EnsurePageCount(); err != nil {
+		t.Fatal(err)
+	}
+	_, ref, _, err := ctx.PageDict(1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := ctx.DereferenceDict(*ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page["AA"] = types.Dict{"O": js("app.alert('page')")}
+	ctx.Configuration.WriteObjectStream, ctx.Configuration.WriteXRefStream = false, false
+	var out bytes.Buffer
+	if err := api.WriteContext(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	plain := expand(t, out.Bytes())
+	for _, s := range []string{"/OpenAction", "/JavaScript", "/AA", "/EmbeddedFiles", "MZ not really"} {
+		if !bytes.Contains(plain, []byte(s)) {
+			t.Fatalf("test file lacks %s", s)
+		}
+	}
+	return out.Bytes()
+}
+
+// expand returns pdf as qpdf writes it with object streams unpacked and streams
+// uncompressed, so its objects can be searched as text.
+func expand(t *testing.T, pdf []byte) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("qpdf", "--qdf", "--object-streams=disable", in, out)
+	if b, err := cmd.CombinedOutput(); err != nil && cmd.ProcessState.ExitCode() != 3 { // 3: warnings
+		t.Fatalf("qpdf --qdf: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestUnsignedPDFActiveContentRemoved: an unsigned citizen PDF loses its JavaScript,
+// /OpenAction, /AA and embedded files at import; the note lists what was removed; the
+// result passes qpdf --check and keeps its pages.
+func TestUnsignedPDFActiveContentRemoved(t *testing.T) {
+	in := withActiveContent(t, makePDF(t, 2))
+	r, err := ImportBytes("don.pdf", in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Signed || r.PageCount != 2 {
+		t.Fatalf("signed %v pages %d", r.Signed, r.PageCount)
+	}
+	plain := expand(t, r.PDF)
+	for _, s := range []string{"/OpenAction", "/JavaScript", "/JS", "/AA", "/EmbeddedFiles", "/EmbeddedFile", "MZ not really"} {
+		if bytes.Contains(plain, []byte(s)) {
+			t.Errorf("cleaned PDF still contains %s", s)
+		}
+	}
+	if len(r.Notes) != 1 || r.Notes[0].Key != NotePDFCleaned {
+		t.Fatalf("notes %+v, want one NotePDFCleaned", r.Notes)
+	}
+	want := "additional_actions, embedded_files, javascript, open_action"
+	if got := r.Notes[0].Args["Removed"]; got != want {
+		t.Errorf("removed %q, want %q", got, want)
+	}
+	if !strings.Contains(r.Notes[0].Text, want) {
+		t.Errorf("note text %q does not list what was removed", r.Notes[0].Text)
+	}
+	out := filepath.Join(t.TempDir(), "clean.pdf")
+	if err := os.WriteFile(out, r.PDF, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "qpdf", "--check", out)
+	// Re-importing the cleaned file finds nothing more to remove.
+	again, err := ImportBytes("don.pdf", r.PDF, Options{})
+	if err != nil || len(again.Notes) != 0 || !bytes.Equal(again.PDF, r.PDF) {
+		t.Errorf("re-import: %v notes %+v identical %v", err, again.Notes, bytes.Equal(again.PDF, r.PDF))
+	}
+}
+
+// TestSignedPDFActiveContentKept: a PDF that carries a signature dictionary is never
+// rewritten, even with active content; the result warns with what it found.
+func TestSignedPDFActiveContentKept(t *testing.T) {
+	// pdfcpu drops signatures when it rewrites a file, so the signature dictionary is
+	// added afterwards as an incremental update, the way a signing tool appends one.
+	in := withActiveContent(t, makePDF(t, 1))
+	ctx, err := api.ReadContext(bytes.NewReader(in), model.NewDefaultConfiguration())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, start := *ctx.Size, len(in)
+	upd := fmt.Sprintf("%d 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 10 20 10] /Contents <00> /Name (Test Signer) >>\nendobj\n", n)
+	xref := start + len(upd)
+	upd += fmt.Sprintf("xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n",
+		n, start, n+1, fmt.Sprintf("%d %d R", ctx.Root.ObjectNumber.Value(), ctx.Root.GenerationNumber.Value()), lastStartxref(t, in), xref)
+	in = append(in, upd...)
+	r, err := ImportBytes("signed.pdf", in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Signed || !bytes.Equal(r.PDF, in) {
+		t.Fatalf("signed %v identical %v: a signed file must be kept byte for byte", r.Signed, bytes.Equal(r.PDF, in))
+	}
+	if len(r.Notes) != 1 || r.Notes[0].Key != NoteSignedActive ||
+		r.Notes[0].Args["Found"] != "additional_actions, embedded_files, javascript, open_action" {
+		t.Errorf("notes %+v, want one NoteSignedActive listing all four", r.Notes)
+	}
+}
+
+// lastStartxref returns the offset the file's last startxref names.
+func lastStartxref(t *testing.T, pdf []byte) int {
+	t.Helper()
+	i := bytes.LastIndex(pdf, []byte("startxref"))
+	var off int
+	if i < 0 {
+		t.Fatal("no startxref")
+	}
+	if _, err := fmt.Sscan(string(pdf[i+len("startxref"):]), &off); err != nil {
+		t.Fatal(err)
+	}
+	return off
 }

@@ -256,7 +256,8 @@ func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Re
 		}
 	}
 	return d.db.Audit(ctx, d.actor(), "component.imported", id, map[string]any{
-		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed})
+		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed,
+		"notes": res.NoteTexts()}) // what import removed or reduced, for the desk to audit
 }
 
 // File roles.

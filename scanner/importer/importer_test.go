@@ -562,6 +562,9 @@ func TestUnsignedPDFActiveContentRemoved(t *testing.T) {
 	if !strings.Contains(r.Notes[0].Text, want) {
 		t.Errorf("note text %q does not list what was removed", r.Notes[0].Text)
 	}
+	if texts := r.NoteTexts(); len(texts) != 1 || texts[0] != r.Notes[0].Text {
+		t.Errorf("NoteTexts() = %q", texts)
+	}
 	out := filepath.Join(t.TempDir(), "clean.pdf")
 	if err := os.WriteFile(out, r.PDF, 0o600); err != nil {
 		t.Fatal(err)

@@ -130,3 +130,12 @@ func boxPlane(src []uint8, sstride int, ss image.Point, dst []uint8, dstride int
 		}
 	}
 }
+
+// NoteTexts returns the English text of each note, for the audit log; nil when there are none.
+func (r Result) NoteTexts() []string {
+	var out []string
+	for _, n := range r.Notes {
+		out = append(out, n.Text)
+	}
+	return out
+}

@@ -181,6 +181,7 @@ var reasonKeys = map[string]string{
 	applicant.ReasonUnknown:   "applicant.reason.unknown_value",
 	applicant.ReasonTooLong:   "applicant.reason.too_long",
 	applicant.ReasonForbidden: "applicant.reason.forbidden_chars",
+	applicant.ReasonInvisible: "applicant.reason.invisible_chars",
 }
 
 // fieldLabel translates an applicant field name as applicant.FieldError reports it.

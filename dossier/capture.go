@@ -264,7 +264,8 @@ func (d *captureSvc) storeImport(ctx context.Context, id, comp string, res impor
 		}
 	}
 	return d.db.Audit(ctx, d.actor(), "component.imported", id, map[string]any{
-		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed})
+		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed,
+		"notes": res.NoteTexts()}) // what import removed or reduced, for the desk to audit
 }
 
 // ErrLocked means the dossier can no longer be edited in its current state.

@@ -44,6 +44,7 @@ const (
 	ReasonUnknown   = "unknown_value"   // sex not Nam/Nữ
 	ReasonTooLong   = "too_long"        // longer than any real value
 	ReasonForbidden = "forbidden_chars" // control characters or '|'
+	ReasonInvisible = "invisible_chars" // bidirectional controls or zero-width characters
 )
 
 // ErrQRFormat means the scanned text is not a CCCD QR code at all (wrong number of
@@ -70,6 +71,7 @@ func (e *FieldError) Error() string {
 		ReasonUnknown:   "must be Nam or Nữ",
 		ReasonTooLong:   "is too long; check it",
 		ReasonForbidden: "contains characters that are not allowed; type it again",
+		ReasonInvisible: "contains invisible characters (text-direction or zero-width marks, often pasted from another program) that can make it read differently from what is stored; type it again by hand",
 	}[e.Reason]
 	if what == "" {
 		what = "is invalid (" + e.Reason + ")"
@@ -182,6 +184,11 @@ func (a Applicant) Validate() error {
 	}
 	if err := checkText(FieldName, collapse(norm.NFC.String(a.Name)), 100); err != nil {
 		return err
+	}
+	if addr := collapse(norm.NFC.String(a.Address)); addr != "" {
+		if err := checkText(FieldAddress, addr, 300); err != nil {
+			return err
+		}
 	}
 	sex := ""
 	if strings.TrimSpace(a.Sex) != "" {
@@ -320,8 +327,25 @@ func checkText(field, s string, max int) error {
 		if unicode.IsControl(r) || r == '|' || r == '\ufffd' {
 			return &FieldError{field, s, ReasonForbidden}
 		}
+		if invisible(r) {
+			return &FieldError{field, s, ReasonInvisible}
+		}
 	}
 	return nil
+}
+
+// invisible reports the characters that change how text reads without showing:
+// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+// the directional marks U+200E, U+200F and U+061C, and the zero-width characters
+// U+200B–U+200D, U+2060 and U+FEFF.
+func invisible(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
+		r == 0x200E, r == 0x200F, r == 0x061C,
+		r >= 0x200B && r <= 0x200D, r == 0x2060, r == 0xFEFF:
+		return true
+	}
+	return false
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -64,11 +64,12 @@ type Result struct {
 	Name       string         // base name of the file
 	Kind       string         // KindImages or KindPDF
 	Pages      []scanner.Page // KindImages: one per image / TIFF page, EXIF orientation applied
-	PDF        []byte         // KindPDF: the exact input bytes
+	PDF        []byte         // KindPDF: the input bytes (signed files: exactly; unsigned ones without active content, see Notes)
 	PageCount  int            // pages in the PDF or len(Pages)
 	Signed     bool           // the PDF carries at least one digital signature or document timestamp
 	Signatures []string       // KindPDF: one short description per signature (signer name when readable)
 	Format     string         // "pdf", "jpeg", "png" or "tiff"
+	Notes      []Note         // what import changed (downscaled pages, removed PDF scripts) or found and kept
 }
 
 // Import reads the file at path and imports it. ctx is checked between pages.
@@ -136,6 +137,12 @@ func importData(ctx context.Context, name string, data []byte, opt Options) (Res
 	r.Name, r.Format = name, format
 	if r.Kind == KindImages {
 		r.PageCount = len(r.Pages)
+		for i := range r.Pages {
+			var note *Note
+			if r.Pages[i], note = fitForPDF(r.Pages[i], i+1); note != nil {
+				r.Notes = append(r.Notes, *note)
+			}
+		}
 	}
 	return r, nil
 }

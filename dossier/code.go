@@ -10,11 +10,12 @@ import (
 	"strconv"
 	"time"
 
+	"sohoa/errs"
 	"sohoa/storage"
 )
 
 // ErrInvalidUnit means a unit profile field is malformed.
-var ErrInvalidUnit = errors.New("dossier: invalid unit profile")
+var ErrInvalidUnit = errs.New("error.invalid_unit", errs.NeedsOfficer, "dossier: invalid unit profile")
 
 // unitCodeRE is the QCVN 102:2016/BTTTT shape: 000.00.00.H47, 000.00.12.G01, 000.21.30.H47 ...
 var unitCodeRE = regexp.MustCompile(`^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$`)
@@ -67,7 +68,7 @@ func (d *Desk) nextCode(ctx context.Context, unit string, now time.Time) (string
 const settingDesk = "desk.number"
 
 // ErrInvalidDesk means a desk number outside 0–9.
-var ErrInvalidDesk = errors.New("dossier: the desk number must be 0 (the unit's only desk) or 1–9")
+var ErrInvalidDesk = errs.New("error.invalid_desk", errs.NeedsOfficer, "dossier: the desk number must be 0 (the unit's only desk) or 1–9")
 
 // DeskNumber is this desk's number within its unit (0: the unit's only desk).
 func (d *Desk) DeskNumber(ctx context.Context) (int, error) {

@@ -15,6 +15,7 @@ import (
 	"sohoa/dossier/applicant"
 	"sohoa/dossier/catalog"
 	"sohoa/dossier/workdays"
+	"sohoa/errs"
 	"sohoa/storage"
 )
 
@@ -144,7 +145,7 @@ func (d *Desk) Officer() string { return d.cfg.Officer }
 func (d *Desk) SetOfficer(name string) { d.cfg.Officer = name }
 
 // ErrNoUnit means the desk has no unit profile yet: the first-run set-up must be completed.
-var ErrNoUnit = errors.New("dossier: no unit profile is set up on this desk; finish the set-up (unit code and name) or start training mode")
+var ErrNoUnit = errs.New("error.no_unit", errs.NeedsOfficer, "dossier: no unit profile is set up on this desk; finish the set-up (unit code and name) or start training mode")
 
 const settingUnit = "unit.current"
 

@@ -5,16 +5,16 @@ package dossier
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"strings"
 
+	"sohoa/errs"
 	"sohoa/signing"
 	"sohoa/storage"
 )
 
 // ErrNotConfirmed means a component has not been checked against the original paper.
-var ErrNotConfirmed = errors.New("dossier: component not confirmed against the original")
+var ErrNotConfirmed = errs.New("error.not_confirmed", errs.NeedsOfficer, "dossier: component not confirmed against the original")
 
 // SignOptions are the desk-level choices for signing.
 type SignOptions struct {

@@ -44,7 +44,7 @@ func Open(dir string) (*DB, error) {
 	blobs := newBlobs(filepath.Join(abs, "blobs"))
 	for _, d := range []string{abs, blobs.root, blobs.tmpDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
-			return nil, dbErr("create data folder", err)
+			return nil, diskFullOnOpen(abs, dbErr("create data folder", err))
 		}
 	}
 	unlock, err := lockDir(abs)
@@ -54,7 +54,7 @@ func Open(dir string) (*DB, error) {
 	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now, openedAt: time.Now()}
 	if err := db.open(); err != nil {
 		_ = unlock()
-		return nil, err
+		return nil, diskFullOnOpen(abs, err)
 	}
 	return db, nil
 }

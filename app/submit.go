@@ -16,6 +16,7 @@ import (
 
 	"sohoa/app/vnkey/vnentry"
 	"sohoa/dossier"
+	"sohoa/errs"
 	"sohoa/portal"
 	"sohoa/storage"
 )
@@ -140,6 +141,7 @@ func (t *submitTab) authorized(tok portal.Token, err error) {
 	u := t.ws.u
 	t.authBusy = false
 	if err != nil {
+		err = errs.Frame(dossier.ErrNotQueued, err) // nothing is queued before the authorization
 		t.authLbl.SetText(ErrorText(err))
 		u.showError(err)
 	} else {

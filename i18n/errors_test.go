@@ -23,14 +23,14 @@ import (
 )
 
 // english lists common English words (and the technical ones that leaked before) that never belong
-// in a Vietnamese sentence. Words that are also Vietnamese ("to", "in", "an", "no", "do"…) are left out.
+// in a Vietnamese sentence. Words that are also Vietnamese ("to", "in", "an", "no", "do"…) are left out,
+// and so is "Email", the label Vietnamese forms (and the portal's) use for the e-mail address field.
 var english = strings.Fields(`the and or is are was were not cannot can will would should must please error failed
 	fail file files folder disk full free space token portal retry retried again try found missing invalid
 	scanner scan timeout network server database open check your you this that with from for has have
 	been matching plugged wrong password certificate sign signature signed upload queue queued dossier
 	setting settings unknown state storage sqlite http detail automatically citizen officer page pages
-	stopped busy jammed cover feeder empty device driver module session key weak expired revoked
-	email`)
+	stopped busy jammed cover feeder empty device driver module session key weak expired revoked`)
 
 var placeholder = regexp.MustCompile(`\{\{[^}]*\}\}`)
 

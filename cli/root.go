@@ -50,6 +50,8 @@ func Root(gui GUIFunc) (*cobra.Command, *Globals) {
 		guiCmd(g, gui), demoCmd(g), portalCmd(g), dossierCmd(g), scanCmd(g), importCmd(g), signCmd(g),
 		submitCmd(g), queueCmd(g), verifyCmd(g), receiptCmd(g), devicesCmd(g), tokensCmd(g), ReportCmd(g), unitCmd(g),
 	)
+	root.AddCommand(auditCmd(g))
+	root.AddCommand(doctorCmd(g))
 	root.AddCommand(SubmissionCommands(g)...)
 	root.AddCommand(StatusCommands(g)...)
 	return root, g

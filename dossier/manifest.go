@@ -63,6 +63,11 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	if v.Record.VNeID {
 		m.TaiKhoanDuocXacThucVoiVNeID = 1
 	}
+	if head, err := d.db.AuditTrail().Head(ctx); err != nil {
+		return portal.Manifest{}, err
+	} else if head.ID > 0 {
+		m.ChuoiNhatKy = &portal.AuditHead{ID: head.ID, MAC: head.MAC}
+	}
 	for _, f := range v.Record.Fees {
 		m.DanhSachLePhi = append(m.DanhSachLePhi, portal.LePhi{TenPhiLePhi: f.Name, MaPhiLePhi: f.Code, HinhThucThu: 1, Gia: f.Amount, LoaiPhiLePhi: 1})
 	}

@@ -62,6 +62,16 @@ type Manifest struct {
 	DinhDanhCHS              []DinhDanh `json:"DinhDanhCHS"`
 	TaiLieuNop               []TaiLieu  `json:"TaiLieuNop"`
 	DanhSachLePhi            []LePhi    `json:"DanhSachLePhi"`
+	// ChuoiNhatKy is the desk's audit-log chain head when the dossier was sent (a sohoa extension;
+	// absent from older desks). The portal keeps it, so a desk log rewritten or cut short later is
+	// found against it. It is not part of the content an Idempotency-Key identifies.
+	ChuoiNhatKy *AuditHead `json:"ChuoiNhatKy,omitempty"`
+}
+
+// AuditHead is the newest row of a desk's audit log: its id and its HMAC-SHA-256 (64 hex digits).
+type AuditHead struct {
+	ID  int64  `json:"ID"`
+	MAC string `json:"MAC"`
 }
 
 // DinhDanh is one identifier of the applicant.
@@ -102,6 +112,9 @@ func (m Manifest) Validate() error {
 	}
 	if m.SchemaVersion != ManifestSchemaVersion {
 		return bad("SchemaVersion", "version %d is not supported (want %d)", m.SchemaVersion, ManifestSchemaVersion)
+	}
+	if h := m.ChuoiNhatKy; h != nil && (h.ID <= 0 || !isHex64(h.MAC)) {
+		return bad("ChuoiNhatKy", "the audit chain head needs a row id and a 64-digit hex MAC")
 	}
 	for _, f := range []struct{ name, v string }{
 		{"MaHoSo", m.MaHoSo}, {"MaTTHC", m.MaTTHC}, {"TenTTHC", m.TenTTHC},
@@ -229,6 +242,19 @@ func ValidFileName(name string) error {
 }
 
 func validSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// isHex64 reports whether s is 64 lowercase hex digits.
+func isHex64(s string) bool {
 	if len(s) != 64 {
 		return false
 	}

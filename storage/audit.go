@@ -1,10 +1,15 @@
-// Append-only audit log whose rows chain by hash: hash = SHA-256(prev_hash || canonical row bytes).
-// Triggers in the schema refuse UPDATE and DELETE; VerifyAudit detects edits made around them.
+// Append-only audit log whose rows chain by a keyed MAC: hash = HMAC-SHA-256(desk audit key,
+// prev_hash || canonical row bytes), the key held apart from the database (OS keyring, else the
+// 0600 file audit.key), so an edit followed by recomputing the chain is detected. Rows written
+// before the key existed keep their plain SHA-256 chain: at the first Open after the upgrade an
+// "audit.anchored" row closes that legacy chain under the MAC (see anchorAudit). Triggers in the
+// schema refuse UPDATE and DELETE; VerifyAudit detects edits made around them.
 
 package storage
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
@@ -15,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sohoa/internal/deskkey"
 )
 
 // genesisHash is the prev_hash of the first audit row.
@@ -43,7 +50,18 @@ func (e AuditEntry) canonical() []byte {
 	return b
 }
 
-// chainHash computes the hash of e chained to e.PrevHash.
+// ActionAuditAnchored is the action of the row from which the log is chained by MAC.
+const ActionAuditAnchored = "audit.anchored"
+
+// chainMAC computes the keyed MAC of e chained to e.PrevHash.
+func (e AuditEntry) chainMAC(key []byte) string {
+	h := hmac.New(sha256.New, key)
+	h.Write([]byte(e.PrevHash))
+	h.Write(e.canonical())
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// chainHash computes the unkeyed hash of a legacy row (written before the log was anchored).
 func (e AuditEntry) chainHash() string {
 	h := sha256.New()
 	h.Write([]byte(e.PrevHash))
@@ -87,7 +105,7 @@ func (db *DB) Audit(ctx context.Context, actor, action, dossierID string, detail
 		default:
 			e.ID, e.PrevHash = lastID+1, lastHash
 		}
-		e.Hash = e.chainHash()
+		e.Hash = e.chainMAC(db.auditKey)
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor, action, dossier_id, detail, prev_hash, hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, nanos(e.At), e.Actor, e.Action, e.DossierID, string(e.Detail), e.PrevHash, e.Hash)
 		return err
@@ -130,10 +148,41 @@ func scanAudit(rows *sql.Rows) (AuditEntry, error) {
 	return e, nil
 }
 
-// VerifyAudit recomputes the hash chain from the first row. It returns an *AuditBrokenError
-// (errors.Is ErrAuditBroken) naming the first row that was altered, removed or inserted.
-// Removing the newest rows cannot be detected from the chain alone.
+// AuditHead is the newest row of the audit log: its id and MAC. It is sent with every
+// submission and kept by the portal, so a log rewritten or cut short is found against it.
+type AuditHead struct {
+	ID  int64
+	MAC string
+}
+
+// AuditTrail reads the audit log for inspections: its head, a head kept elsewhere, a period.
+type AuditTrail struct{ db *DB }
+
+// AuditTrail returns the reader of the audit log.
+func (db *DB) AuditTrail() AuditTrail { return AuditTrail{db} }
+
+// Head returns the newest row's id and MAC (zero when the log is empty).
+func (a AuditTrail) Head(ctx context.Context) (AuditHead, error) {
+	db := a.db
+	var h AuditHead
+	err := db.sql.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&h.ID, &h.MAC)
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuditHead{}, nil
+	}
+	return h, dbErr("read audit head", err)
+}
+
+// VerifyAudit walks the chain from the first row. Rows before the first audit.anchored row (if
+// any) must chain by SHA-256, that row and every later one by the desk key's MAC. It returns an
+// *AuditBrokenError (errors.Is ErrAuditBroken) naming the first row that was altered, removed,
+// inserted or recomputed without the key. Removing the newest rows is found only against a
+// head kept elsewhere (AuditTrail.VerifyHead with the portal's copy).
 func (db *DB) VerifyAudit(ctx context.Context) error {
+	var anchor int64
+	err := db.sql.QueryRowContext(ctx, `SELECT coalesce(min(id), 0) FROM audit WHERE action = ?`, ActionAuditAnchored).Scan(&anchor)
+	if err != nil {
+		return dbErr("verify audit log", err)
+	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT id, at, actor, action, dossier_id, detail, prev_hash, hash FROM audit ORDER BY id`)
 	if err != nil {
 		return dbErr("verify audit log", err)
@@ -145,15 +194,111 @@ func (db *DB) VerifyAudit(ctx context.Context) error {
 		if err != nil {
 			return dbErr("verify audit log", err)
 		}
+		keyed := anchor == 0 || e.ID >= anchor
 		switch {
 		case e.ID != prevID+1:
 			return &AuditBrokenError{ID: e.ID, Reason: fmt.Sprintf("row %d is missing", prevID+1)}
 		case e.PrevHash != prevHash:
 			return &AuditBrokenError{ID: e.ID, Reason: "previous-hash link does not match the row before"}
-		case e.chainHash() != e.Hash:
+		case keyed && !hmac.Equal([]byte(e.chainMAC(db.auditKey)), []byte(e.Hash)):
+			return &AuditBrokenError{ID: e.ID, Reason: "content does not match its MAC under the desk's audit key (edited, or the chain recomputed without the key)"}
+		case !keyed && e.chainHash() != e.Hash:
 			return &AuditBrokenError{ID: e.ID, Reason: "content does not match its hash"}
 		}
 		prevID, prevHash = e.ID, e.Hash
 	}
 	return dbErr("verify audit log", rows.Err())
+}
+
+// VerifyHead checks a head kept outside the desk (by the portal) against the log: the row
+// must still exist with the same MAC. Call VerifyAudit too: together they prove the log up to head.
+func (a AuditTrail) VerifyHead(ctx context.Context, head AuditHead) error {
+	db := a.db
+	var mac string
+	err := db.sql.QueryRowContext(ctx, `SELECT hash FROM audit WHERE id = ?`, head.ID).Scan(&mac)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &AuditBrokenError{ID: head.ID, Reason: "the row the portal holds as a chain head is gone (the log was cut short)"}
+	}
+	if err != nil {
+		return dbErr("verify audit head", err)
+	}
+	if !hmac.Equal([]byte(mac), []byte(head.MAC)) {
+		return &AuditBrokenError{ID: head.ID, Reason: "the row differs from the chain head the portal holds (the log was rewritten)"}
+	}
+	return nil
+}
+
+// Range returns the entries written in [from, to), oldest first; a zero bound is open.
+func (a AuditTrail) Range(ctx context.Context, from, to time.Time) ([]AuditEntry, error) {
+	db := a.db
+	q := `SELECT id, at, actor, action, dossier_id, detail, prev_hash, hash FROM audit WHERE at >= ?`
+	args := []any{nanos(from)}
+	if !to.IsZero() {
+		q += ` AND at < ?`
+		args = append(args, nanos(to))
+	}
+	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, dbErr("read audit log", err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, dbErr("read audit log", err)
+		}
+		out = append(out, e)
+	}
+	return out, dbErr("read audit log", rows.Err())
+}
+
+// auditKeyFile is the key file used where the desk has no OS keyring.
+const auditKeyFile = "audit.key"
+
+// loadAuditKey reads (creating at first use) the desk's audit key, and anchors a log written
+// before the key existed: its rows keep their SHA-256 chain, and one audit.anchored row, chained
+// to their head under the MAC, records how many there were and whether they verified. A log whose
+// rows do not verify as a plain chain (the key was lost, or rows were altered) is left for
+// VerifyAudit to report rather than anchored over.
+func (db *DB) loadAuditKey(ctx context.Context) error {
+	key, created, err := deskkey.GetOrCreate(db.dir, auditKeyFile, "audit-key:"+db.id, true)
+	if err != nil {
+		return fmt.Errorf("audit key: %w", err)
+	}
+	db.auditKey = key
+	if !created {
+		return nil
+	}
+	var n int64
+	var head string
+	err = db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), '') FROM audit`).Scan(&n, &head)
+	if err != nil || n == 0 {
+		return dbErr("anchor audit log", err)
+	}
+	if err := db.verifyLegacy(ctx); err != nil {
+		return nil
+	}
+	return db.Audit(ctx, "system", ActionAuditAnchored, "", map[string]any{"legacy_rows": n, "legacy_head": head})
+}
+
+// verifyLegacy checks that every row chains by plain SHA-256 (a log from before the MAC).
+func (db *DB) verifyLegacy(ctx context.Context) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, at, actor, action, dossier_id, detail, prev_hash, hash FROM audit ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	prevID, prevHash := int64(0), genesisHash
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return err
+		}
+		if e.ID != prevID+1 || e.PrevHash != prevHash || e.chainHash() != e.Hash {
+			return &AuditBrokenError{ID: e.ID, Reason: "legacy chain"}
+		}
+		prevID, prevHash = e.ID, e.Hash
+	}
+	return rows.Err()
 }

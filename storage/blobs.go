@@ -29,6 +29,9 @@ type Blobs struct {
 	mu sync.RWMutex
 	// createTemp opens the temporary file; tests replace it to inject write failures.
 	createTemp func(dir string) (tempFile, error)
+	// written holds the blobs this process stored: pending writes whose row may not be
+	// inserted yet, which garbage collection in this process leaves alone (guarded by mu).
+	written map[string]struct{}
 }
 
 // tempFile is what Put writes through.
@@ -41,7 +44,7 @@ type tempFile interface {
 
 // newBlobs returns the store rooted at root.
 func newBlobs(root string) *Blobs {
-	return &Blobs{root: root, createTemp: func(dir string) (tempFile, error) {
+	return &Blobs{root: root, written: map[string]struct{}{}, createTemp: func(dir string) (tempFile, error) {
 		return os.CreateTemp(dir, "put-*")
 	}}
 }
@@ -139,6 +142,11 @@ func (b *Blobs) place(tmp, sha string) error {
 	// heals a damaged copy; the fresh mtime protects it from garbage collection.
 	err := os.Rename(tmp, filepath.Join(dir, sha))
 	b.mu.RUnlock()
+	if err == nil {
+		b.mu.Lock()
+		b.written[sha] = struct{}{}
+		b.mu.Unlock()
+	}
 	if err != nil {
 		return blobErr("move blob into place", err)
 	}
@@ -306,6 +314,19 @@ func (b *Blobs) removeIfOlder(sha string, cutoff time.Time, orphan func() (bool,
 		return false, err
 	}
 	return true, nil
+}
+
+// pending reports whether this process stored blob sha (a write whose row may still come).
+func (b *Blobs) pending(sha string) bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.pendingLocked(sha)
+}
+
+// pendingLocked is pending for a caller holding mu.
+func (b *Blobs) pendingLocked(sha string) bool {
+	_, ok := b.written[sha]
+	return ok
 }
 
 // cleanTmp removes every temporary file left in blobs/tmp by an interrupted Put.

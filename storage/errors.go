@@ -41,6 +41,10 @@ var (
 	// ErrAuditBroken reports that the audit log's hash chain does not verify; see *AuditBrokenError for the row.
 	ErrAuditBroken = errs.New("error.audit_broken", errs.Permanent, "storage: audit log has been altered")
 
+	// ErrFolderDamaged reports that the data folder's database is missing, empty or another folder's
+	// while the folder holds files: nothing was opened, created or deleted. See *FolderDamagedError.
+	ErrFolderDamaged = errs.New("error.folder_damaged", errs.NeedsOfficer, "storage: the data folder is damaged; nothing was deleted; restore sohoa.db from a backup or run \"sohoa doctor --repair\"")
+
 	// ErrInUse reports that another sohoa process already has this data folder open.
 	ErrInUse = errs.New("error.in_use", errs.NeedsOfficer, "storage: the data folder is already in use by another sohoa window; close it first")
 )
@@ -120,8 +124,8 @@ func mb(n uint64) uint64 { return (n + (1 << 20) - 1) >> 20 }
 // diskFullOnOpen explains a failure to open the data folder dir: when its disk is (nearly) full, SQLite's
 // "disk I/O error" and the like become a *DiskFullOpenError saying how much to free.
 func diskFullOnOpen(dir string, err error) error {
-	if err == nil {
-		return nil
+	if err == nil || errs.Key(err) != "" && !errors.Is(err, ErrDiskFull) {
+		return err // no error, or one that already says what is wrong (a damaged folder, in use)
 	}
 	free, ferr := freeSpace(dir)
 	for ferr != nil && dir != filepath.Dir(dir) { // a folder not created yet: ask its parent

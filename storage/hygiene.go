@@ -1,4 +1,7 @@
-// Crash hygiene: rows whose blob is gone or damaged, and blobs no row references.
+// Crash hygiene: rows whose blob is gone or damaged, and blobs no row references. The garbage
+// collector runs only on a folder whose identity checks out, and deletes only blobs that no row,
+// no upload journal entry, no recovered-file entry and no write of this process references,
+// once they are older than the grace period.
 
 package storage
 
@@ -10,9 +13,24 @@ import (
 	"time"
 )
 
-// referencedBlobs returns the set of blob hashes that pages and files rows reference.
+// GCGrace is the least age of a blob the garbage collector deletes: a blob put just now may be
+// a capture in progress whose row is not inserted yet.
+const GCGrace = time.Hour
+
+// referencesSQL lists every blob hash the database references: pages, files, the upload
+// journal (the content hash of each file being uploaded) and the files doctor recovered.
+const referencesSQL = `SELECT blob FROM pages UNION SELECT blob FROM files
+	UNION SELECT sha256 FROM uploads UNION SELECT blob FROM recovered`
+
+// blobReferencedSQL reports whether one blob (?1) is referenced.
+const blobReferencedSQL = `SELECT EXISTS (SELECT 1 FROM pages WHERE blob = ?1)
+	OR EXISTS (SELECT 1 FROM files WHERE blob = ?1)
+	OR EXISTS (SELECT 1 FROM uploads WHERE sha256 = ?1)
+	OR EXISTS (SELECT 1 FROM recovered WHERE blob = ?1)`
+
+// referencedBlobs returns the set of blob hashes that rows reference.
 func (db *DB) referencedBlobs(ctx context.Context) (map[string]bool, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT blob FROM pages UNION SELECT blob FROM files`)
+	rows, err := db.sql.QueryContext(ctx, referencesSQL)
 	if err != nil {
 		return nil, dbErr("list referenced blobs", err)
 	}
@@ -31,7 +49,7 @@ func (db *DB) referencedBlobs(ctx context.Context) (map[string]bool, error) {
 // Dangling returns, sorted, the blob hashes referenced by pages or files rows whose blob is
 // missing or corrupt. It reads every referenced blob, so it takes time on a large folder.
 func (db *DB) Dangling(ctx context.Context) ([]string, error) {
-	refs, err := db.referencedBlobs(ctx)
+	refs, err := db.rowBlobs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -89,12 +107,17 @@ func (db *DB) OrphanBlobs(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// CollectGarbage deletes orphan blobs last written more than olderThan ago and returns how
-// many it deleted. Keep olderThan longer than any capture in progress (an hour is safe):
-// a blob put just now is an orphan until its row is inserted.
+// CollectGarbage deletes orphan blobs last written more than olderThan ago (never less than
+// GCGrace) and returns how many it deleted. It first checks the folder's identity and refuses
+// with ErrFolderDamaged when the database and the blobs do not belong together; a blob this
+// process stored is never deleted by it (its row may be about to be inserted).
 func (db *DB) CollectGarbage(ctx context.Context, olderThan time.Duration) (int, error) {
 	if olderThan < 0 {
 		return 0, fmt.Errorf("collect garbage: %w: negative age %s", ErrInvalid, olderThan)
+	}
+	olderThan = max(olderThan, GCGrace)
+	if err := db.verifyIdentity(ctx); err != nil {
+		return 0, fmt.Errorf("collect garbage: %w", err)
 	}
 	orphans, err := db.orphans(ctx)
 	if err != nil {
@@ -106,14 +129,13 @@ func (db *DB) CollectGarbage(ctx context.Context, olderThan time.Duration) (int,
 		if err := ctx.Err(); err != nil {
 			return n, fmt.Errorf("collect garbage: %w", err)
 		}
-		if !b.modTime.Before(cutoff) {
+		if !b.modTime.Before(cutoff) || db.blobs.pending(b.sha) {
 			continue
 		}
 		removed, err := db.blobs.removeIfOlder(b.sha, cutoff, func() (bool, error) {
 			var used bool
-			err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE blob = ?1)
-				OR EXISTS (SELECT 1 FROM files WHERE blob = ?1)`, b.sha).Scan(&used)
-			return !used, dbErr("check blob references", err)
+			err := db.sql.QueryRowContext(ctx, blobReferencedSQL, b.sha).Scan(&used)
+			return !used && !db.blobs.pendingLocked(b.sha), dbErr("check blob references", err)
 		})
 		if err != nil {
 			return n, fmt.Errorf("collect garbage: %w", err)
@@ -123,4 +145,22 @@ func (db *DB) CollectGarbage(ctx context.Context, olderThan time.Duration) (int,
 		}
 	}
 	return n, nil
+}
+
+// rowBlobs returns the blobs pages and files rows reference (what must be readable).
+func (db *DB) rowBlobs(ctx context.Context) (map[string]bool, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT blob FROM pages UNION SELECT blob FROM files`)
+	if err != nil {
+		return nil, dbErr("list referenced blobs", err)
+	}
+	defer rows.Close()
+	refs := map[string]bool{}
+	for rows.Next() {
+		var sha string
+		if err := rows.Scan(&sha); err != nil {
+			return nil, dbErr("list referenced blobs", err)
+		}
+		refs[sha] = true
+	}
+	return refs, dbErr("list referenced blobs", rows.Err())
 }

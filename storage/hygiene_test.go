@@ -4,8 +4,10 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -38,13 +40,24 @@ func TestCrashBetweenBlobAndRow(t *testing.T) {
 	if n, err := db.CollectGarbage(ctx, time.Hour); n != 0 || err != nil {
 		t.Fatalf("CollectGarbage(fresh) = %d, %v; want 0", n, err)
 	}
-	// Age both blobs by two hours: only the orphan goes.
+	// Age both blobs by two hours: this process stored the orphan, so its row may still come.
 	old := time.Now().Add(-2 * time.Hour)
 	for _, sha := range []string{kept, orphan} {
 		if err := os.Chtimes(db.Blobs().Path(sha), old, old); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if n, err := db.CollectGarbage(ctx, time.Hour); n != 0 || err != nil {
+		t.Fatalf("CollectGarbage(old, pending write) = %d, %v; want 0", n, err)
+	}
+	// The process that wrote it is gone (the crash): only the orphan goes.
+	dir := db.Dir()
+	db.Close()
+	db, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	if n, err := db.CollectGarbage(ctx, time.Hour); n != 1 || err != nil {
 		t.Fatalf("CollectGarbage(old) = %d, %v; want 1", n, err)
 	}
@@ -111,4 +124,62 @@ func TestDanglingRows(t *testing.T) {
 	if o, _ := db.OrphanBlobs(ctx); len(o) != 0 {
 		t.Errorf("OrphanBlobs = %v; the damaged blob is referenced, not an orphan", o)
 	}
+}
+
+// The collector keeps what the upload journal and doctor's recovered list reference, and does not
+// run at all when the database and the blobs are not one folder's.
+func TestGarbageCollectorSafety(t *testing.T) {
+	dir, shas := fillFolder(t, 1)
+	db, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// Three unreferenced blobs from an earlier process, two of them journaled.
+	var extra []string
+	for _, c := range []string{"being uploaded", "recovered by doctor", "true orphan"} {
+		sha, err := db.Blobs().PutBytes([]byte(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra = append(extra, sha)
+	}
+	if err := db.SaveUpload(ctx, Upload{DossierID: "D", Name: "TP1.pdf", SHA256: extra[0], URL: "http://127.0.0.1/files/1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SQL().Exec(`INSERT INTO recovered (blob, kind, size, found_at) VALUES (?, 'pdf', 1, 1)`, extra[1]); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ageBlobs(t, dir, 3*time.Hour)
+
+	// Another folder's identity beside the blobs: the collector refuses and deletes nothing.
+	idPath := filepath.Join(dir, "blobs", identityFile)
+	mine, _ := os.ReadFile(idPath)
+	if db, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(idPath, []byte("0123456789abcdef0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.CollectGarbage(ctx, time.Hour); n != 0 || !errors.Is(err, ErrFolderDamaged) {
+		t.Fatalf("CollectGarbage on a mismatched folder = %d, %v; want 0, ErrFolderDamaged", n, err)
+	}
+	assertAllBlobs(t, dir, append(append([]string{}, shas...), extra...))
+	os.WriteFile(idPath, mine, 0o600)
+
+	// A grace period shorter than GCGrace is raised to it.
+	ageBlobs(t, dir, 30*time.Minute)
+	if n, err := db.CollectGarbage(ctx, time.Second); n != 0 || err != nil {
+		t.Fatalf("CollectGarbage(1s) on 30-minute-old blobs = %d, %v; want 0", n, err)
+	}
+	ageBlobs(t, dir, 3*time.Hour)
+	if n, err := db.CollectGarbage(ctx, time.Hour); n != 1 || err != nil {
+		t.Fatalf("CollectGarbage = %d, %v; want 1 (the true orphan)", n, err)
+	}
+	assertAllBlobs(t, dir, append(append([]string{}, shas...), extra[:2]...))
+	if db.Blobs().Has(extra[2]) {
+		t.Error("the true orphan survived")
+	}
+	db.Close()
 }

@@ -28,12 +28,23 @@ type DB struct {
 	now    func() time.Time
 	// openedAt is when Open ran; claims taken before it belong to a process that is gone.
 	openedAt time.Time
+	id       string // the folder identity (see identity.go)
+	auditKey []byte // the audit log's MAC key, held outside the database (see audit.go)
+	rebuild  bool   // opened by Repair: adopt the identity beside the blobs
+	adopt    string // the identity a rebuilt database takes from blobs/FOLDER-ID
 }
 
 // Open opens (creating if needed) the data folder dir: dir/sohoa.db and dir/blobs/.
 // It applies pending schema migrations and removes temporary blob files left by a crash.
-// It returns ErrInUse if another process holds the folder.
-func Open(dir string) (*DB, error) {
+// It returns ErrInUse if another process holds the folder, and a *FolderDamagedError
+// (ErrFolderDamaged) without changing anything when the folder has files but its database
+// is missing, empty or another folder's.
+func Open(dir string) (*DB, error) { return openFolder(dir, false) }
+
+// openFolder opens dir; with rebuild, a folder whose database is missing, empty or foreign gets
+// a fresh database holding the identity written beside its blobs (the damaged database must
+// have been moved aside first: see Repair).
+func openFolder(dir string, rebuild bool) (*DB, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("open data folder: %w: empty path", ErrInvalid)
 	}
@@ -42,16 +53,25 @@ func Open(dir string) (*DB, error) {
 		return nil, fmt.Errorf("open data folder %s: %w", dir, err)
 	}
 	blobs := newBlobs(filepath.Join(abs, "blobs"))
-	for _, d := range []string{abs, blobs.root, blobs.tmpDir()} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return nil, diskFullOnOpen(abs, dbErr("create data folder", err))
-		}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, diskFullOnOpen(abs, dbErr("create data folder", err))
 	}
 	unlock, err := lockDir(abs)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now, openedAt: time.Now()}
+	// A folder with files but no usable database is refused before anything is created.
+	if err := checkDatabaseFile(abs, blobs); err != nil && !rebuild {
+		_ = unlock()
+		return nil, err
+	}
+	for _, d := range []string{blobs.root, blobs.tmpDir()} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			_ = unlock()
+			return nil, diskFullOnOpen(abs, dbErr("create data folder", err))
+		}
+	}
+	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now, openedAt: time.Now(), rebuild: rebuild}
 	if err := db.open(); err != nil {
 		_ = unlock()
 		return nil, diskFullOnOpen(abs, err)
@@ -84,7 +104,19 @@ func (db *DB) open() error {
 		s.Close()
 		return dbErr("open database", err)
 	}
+	if err := db.checkIdentity(ctx); err != nil {
+		s.Close()
+		return err
+	}
 	if err := migrate(ctx, s); err != nil {
+		s.Close()
+		return err
+	}
+	if err := db.settleIdentity(ctx); err != nil {
+		s.Close()
+		return err
+	}
+	if err := db.loadAuditKey(ctx); err != nil {
 		s.Close()
 		return err
 	}

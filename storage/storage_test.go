@@ -35,8 +35,8 @@ func TestOpenMigratesAndReopenIsNoop(t *testing.T) {
 		}
 	}
 	v, err := db.SchemaVersion(ctx)
-	if err != nil || v != 3 {
-		t.Fatalf("SchemaVersion = %d, %v; want 3", v, err)
+	if err != nil || v != 5 {
+		t.Fatalf("SchemaVersion = %d, %v; want 5", v, err)
 	}
 	var applied int
 	if err := db.SQL().QueryRow(`SELECT count(*) FROM goose_db_version`).Scan(&applied); err != nil {

@@ -93,14 +93,17 @@ func fail(status int, code, format string, args ...any) *apiError {
 	return &apiError{status: status, code: code, msg: fmt.Sprintf(format, args...)}
 }
 
-// requestHash identifies a commit's content (manifest and declared files, not the upload URLs).
+// requestHash identifies a commit's content (manifest and declared files, not the upload URLs,
+// nor the desk's audit chain head, which moves on between a commit and its replay).
 func requestHash(req portal.CommitRequest) (string, error) {
 	files := make([]portal.CommitFile, len(req.Files))
 	for i, f := range req.Files {
 		f.UploadURL = ""
 		files[i] = f
 	}
-	b, err := json.Marshal(portal.CommitRequest{Manifest: req.Manifest, Files: files})
+	m := req.Manifest
+	m.ChuoiNhatKy = nil
+	b, err := json.Marshal(portal.CommitRequest{Manifest: m, Files: files})
 	if err != nil {
 		return "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+
+	"sohoa/portal"
 )
 
 const dbFile = "portal.db"
@@ -60,6 +63,9 @@ type StoredDossier struct {
 	Status         int          `json:"status"`
 	ReceivedAt     time.Time    `json:"received_at"`
 	Files          []StoredFile `json:"files"`
+	// AuditHead is the desk's audit chain head sent with the dossier (kept in its manifest), to
+	// check the desk's log against later (`sohoa audit verify --head`).
+	AuditHead *portal.AuditHead `json:"audit_head,omitempty"`
 }
 
 // StoredFile is one file of a stored dossier.
@@ -112,8 +118,8 @@ func ListDossiers(dataDir string) ([]StoredDossier, error) {
 
 // listDossiers lists dossiers, all of them or those matching owner and (portal code or idempotency key).
 func listDossiers(ctx context.Context, db *sql.DB, where string, args ...any) ([]StoredDossier, error) {
-	q := `SELECT portal_code, idem_key, owner, applicant_name, applicant_id, ma_ho_so, ma_tthc, training, status, received_at
-		FROM dossiers`
+	q := `SELECT portal_code, idem_key, owner, applicant_name, applicant_id, ma_ho_so, ma_tthc, training, status, received_at,
+		manifest FROM dossiers`
 	var qargs []any
 	if where != "" {
 		q += " WHERE " + where
@@ -126,10 +132,14 @@ func listDossiers(ctx context.Context, db *sql.DB, where string, args ...any) ([
 	var out []StoredDossier
 	for rows.Next() {
 		var d StoredDossier
-		var recv string
-		if err := rows.Scan(&d.PortalCode, &d.IdempotencyKey, &d.Owner, &d.ApplicantName, &d.ApplicantID, &d.MaHoSo, &d.MaTTHC, &d.Training, &d.Status, &recv); err != nil {
+		var recv, manifest string
+		if err := rows.Scan(&d.PortalCode, &d.IdempotencyKey, &d.Owner, &d.ApplicantName, &d.ApplicantID, &d.MaHoSo, &d.MaTTHC, &d.Training, &d.Status, &recv, &manifest); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("list dossiers: %w", err)
+		}
+		var m struct{ ChuoiNhatKy *portal.AuditHead }
+		if json.Unmarshal([]byte(manifest), &m) == nil {
+			d.AuditHead = m.ChuoiNhatKy
 		}
 		if d.ReceivedAt, err = time.Parse(time.RFC3339Nano, recv); err != nil {
 			rows.Close()

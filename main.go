@@ -11,8 +11,8 @@ import (
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
-	"sohoa/app"
 	"sohoa/cli"
+	"sohoa/i18n"
 )
 
 func main() {
@@ -25,11 +25,8 @@ func main() {
 		root.SetArgs([]string{"gui"})
 	}
 	if err := root.ExecuteContext(ctx); err != nil {
-		// The officer reads the same translated sentence the window would show.
-		if app.SetLanguage(g.Lang) != nil {
-			app.SetLanguage("vi")
-		}
-		fmt.Fprintln(os.Stderr, "sohoa:", app.ErrorText(err))
+		// The officer reads the same translated sentence the window would show, then the detail for support.
+		fmt.Fprintln(os.Stderr, "sohoa:", i18n.ErrorDetail(g.Lang, err))
 		os.Exit(1)
 	}
 }

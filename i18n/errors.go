@@ -5,6 +5,7 @@ package i18n
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"sohoa/errs"
 )
@@ -67,4 +68,15 @@ func args(lang string, k errs.Keyer) map[string]any {
 		data["Detail"] = err.Error()
 	}
 	return data
+}
+
+// ErrorDetail is ErrorText followed, on a second line, by the technical detail in parentheses, for
+// the command line (its output goes to support and to scripts). An error explained only by its
+// kind already ends with its detail and gets no second line.
+func ErrorDetail(lang string, err error) string {
+	text := ErrorText(lang, err)
+	if err == nil || strings.HasSuffix(text, err.Error()+")") {
+		return text
+	}
+	return text + "\n(" + T(lang, "support.detail", nil) + ": " + err.Error() + ")"
 }

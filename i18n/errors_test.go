@@ -188,3 +188,20 @@ func TestMessagesForFyneHoldBothFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorDetailForTheCommandLine(t *testing.T) {
+	err := fmt.Errorf("open desk: %w", storage.ErrInUse)
+	got := ErrorDetail("vi", err)
+	lines := strings.Split(got, "\n")
+	if len(lines) != 2 || lines[0] != ErrorText("vi", err) || lines[1] != "(chi tiết kỹ thuật cho bộ phận hỗ trợ: "+err.Error()+")" {
+		t.Errorf("%q", got)
+	}
+	if w := englishIn(lines[0]); len(w) != 0 {
+		t.Errorf("English in the sentence: %v", w)
+	}
+	// An unknown error already ends with its detail: no second line.
+	plain := errors.New("boom")
+	if got := ErrorDetail("en", plain); strings.Contains(got, "\n") || !strings.HasSuffix(got, "(detail: boom)") {
+		t.Errorf("%q", got)
+	}
+}

@@ -25,8 +25,12 @@ func main() {
 		root.SetArgs([]string{"gui"})
 	}
 	if err := root.ExecuteContext(ctx); err != nil {
+		code, silent := cli.ExitCode(err)
+		if silent { // the command printed its result (sohoa verify's report); the code is the verdict
+			os.Exit(code)
+		}
 		// The officer reads the same translated sentence the window would show, then the detail for support.
 		fmt.Fprintln(os.Stderr, "sohoa:", i18n.ErrorDetail(g.Lang, err))
-		os.Exit(1)
+		os.Exit(code)
 	}
 }

@@ -159,7 +159,7 @@ func TestSubmitByPost(t *testing.T) {
 	if v.State != dossier.Submitted || !v.Record.ByPost || v.Record.PostAddress == "" {
 		t.Fatalf("dossier %s, by post %v, address %q", v.State, v.Record.ByPost, v.Record.PostAddress)
 	}
-	if dossier.FeeTotal(v.Record) <= 0 {
+	if dossier.FeeTotal(v) <= 0 {
 		t.Errorf("no postal fee on a dossier returned by post: %+v", v.Record.Fees)
 	}
 	m, err := h.desk.Manifest(context.Background(), id)

@@ -474,34 +474,6 @@ func queueCmd(g *Globals) *cobra.Command {
 	return c
 }
 
-func verifyCmd(g *Globals) *cobra.Command {
-	var roots string
-	c := &cobra.Command{
-		Use: "verify FILE.pdf", Short: "verify the signatures of a PDF and print a report", Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			pdf, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			pool, err := withRoots(signing.ShippedRoots(), roots)
-			if err != nil {
-				return err
-			}
-			rep, err := signing.Verify(pdf, pool)
-			if err != nil {
-				return err
-			}
-			if g.JSON {
-				return g.printJSON(rep)
-			}
-			fmt.Fprint(g.Out, rep.Text(g.Lang))
-			return nil
-		},
-	}
-	c.Flags().StringVar(&roots, "trust-roots", "", "extra trust roots (PEM or DER files, comma-separated)")
-	return c
-}
-
 func receiptCmd(g *Globals) *cobra.Command {
 	var id, out string
 	c := &cobra.Command{

@@ -92,7 +92,7 @@ func TestUnitSetAndShow(t *testing.T) {
 	if got.Unit.Code != "000.21.30.H47" || got.Unit.CounterType != "postal" || got.Desk != 2 || len(got.Unit.Hotlines) != 1 || got.Unit.Hotlines[0].Phone != "0235.1022" {
 		t.Errorf("unit show: %+v", got)
 	}
-	// A postal counter's dossiers are marked KenhThucHien=3 and numbered from 2001 at desk 2.
+	// A postal counter's dossiers are marked KenhThucHien=3 and numbered 0002, 0011… at desk 2 (9 desks assumed).
 	out, err = run("dossier", "new", "--procedure", "1.001193", "--name", "Trần Thị Bình", "--id", "049195000123", "--json")
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestUnitSetAndShow(t *testing.T) {
 		Channel int
 	}
 	json.Unmarshal([]byte(out), &v)
-	if !strings.HasSuffix(v.ID, "-2001") || !strings.HasPrefix(v.ID, "000.21.30.H47-") || v.Channel != 3 {
+	if !strings.HasSuffix(v.ID, "-0002") || !strings.HasPrefix(v.ID, "000.21.30.H47-") || v.Channel != 3 {
 		t.Errorf("dossier %+v", v)
 	}
 }

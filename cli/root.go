@@ -52,6 +52,8 @@ func Root(gui GUIFunc) (*cobra.Command, *Globals) {
 	)
 	root.AddCommand(auditCmd(g))
 	root.AddCommand(doctorCmd(g))
+	root.AddCommand(catalogCmd(g))
+	root.AddCommand(holidaysCmd(g))
 	root.AddCommand(SubmissionCommands(g)...)
 	root.AddCommand(StatusCommands(g)...)
 	return root, g

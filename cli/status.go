@@ -125,7 +125,7 @@ func statusCmd(g *Globals) *cobra.Command {
 				return err
 			}
 			out := map[string]any{"id": v.ID, "portal_code": v.PortalCode, "status": v.PortalStatus,
-				"fees": dossier.FeeTotal(v.Record), "by_post": v.Record.ByPost, "officer_role": v.Record.OfficerRole}
+				"fees": dossier.FeeTotal(v), "by_post": v.Record.ByPost, "officer_role": v.Record.OfficerRole}
 			if !v.Record.ResultAt.IsZero() {
 				out["result_at"] = v.Record.ResultAt
 			}
@@ -135,7 +135,7 @@ func statusCmd(g *Globals) *cobra.Command {
 			if g.JSON {
 				return g.printJSON(out)
 			}
-			g.printf("%s\tportal %s\tstatus %d\tfees %d VND\n", v.ID, v.PortalCode, v.PortalStatus, dossier.FeeTotal(v.Record))
+			g.printf("%s\tportal %s\tstatus %d\tfees %d VND\n", v.ID, v.PortalCode, v.PortalStatus, dossier.FeeTotal(v))
 			if !v.Record.ResultAt.IsZero() {
 				g.printf("result at %s\n", v.Record.ResultAt.In(dossier.Location).Format("15:04 02/01/2006"))
 			}
@@ -186,7 +186,7 @@ func deliveryCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return g.emit(map[string]any{"id": v.ID, "by_post": v.Record.ByPost, "address": v.Record.PostAddress, "fees": dossier.FeeTotal(v.Record)}, "%s: by post %v, fees %d VND\n", v.ID, v.Record.ByPost, dossier.FeeTotal(v.Record))
+			return g.emit(map[string]any{"id": v.ID, "by_post": v.Record.ByPost, "address": v.Record.PostAddress, "fees": dossier.FeeTotal(v)}, "%s: by post %v, fees %d VND\n", v.ID, v.Record.ByPost, dossier.FeeTotal(v))
 		}),
 	}
 	c.Flags().BoolVar(&byPost, "post", false, "deliver the result by post")

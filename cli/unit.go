@@ -44,7 +44,7 @@ func unitCmd(g *Globals) *cobra.Command {
 	}
 	var u storage.Unit
 	var hotlines []string
-	var desk int
+	var desk, desks int
 	set := &cobra.Command{
 		Use: "set", Short: "set the unit profile (code, name, counter type, hotlines, portal) and the desk number",
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -66,6 +66,11 @@ func unitCmd(g *Globals) *cobra.Command {
 				if err := d.SetDeskNumber(ctx, desk); err != nil {
 					return err
 				}
+				if desks > 0 {
+					if err := d.SetDesks(ctx, max(desk, 1), desks); err != nil {
+						return err
+					}
+				}
 				return g.emit(map[string]any{"unit": u, "desk": desk}, "%s — %s, desk %d\n", u.Code, u.Name, desk)
 			})
 		},
@@ -79,6 +84,7 @@ func unitCmd(g *Globals) *cobra.Command {
 	f.StringArrayVar(&hotlines, "hotline", nil, `hotline as "label|phone|email" (repeatable), e.g. "Tổng đài 1022|0235.1022|1022@quangnam.gov.vn"`)
 	f.StringVar(&u.PortalURL, "portal", "", "the portal's base URL")
 	f.IntVar(&desk, "desk", 0, "this desk's number in the unit: 0 for a single desk, 1–9 when the unit has several")
+	f.IntVar(&desks, "desks", 0, "how many desks the unit has (1–9; the same on every desk): desk k of N numbers its dossiers k, k+N, k+2N… of the unit's daily sequence")
 	set.MarkFlagRequired("code")
 	set.MarkFlagRequired("name")
 	c.AddCommand(show, set)

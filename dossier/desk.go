@@ -84,6 +84,10 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	if d.cal == nil {
 		d.cal = workdays.Default()
 	}
+	if err := d.loadUnitData(cfg.Catalog != nil); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if d.now == nil {
 		d.now = time.Now
 	}
@@ -196,6 +200,7 @@ type Record struct {
 	FieldName     string              `json:"field_name,omitempty"`
 	ProcessDays   int                 `json:"process_days"`
 	Fees          []catalog.Fee       `json:"fees,omitempty"`
+	Copies        int                 `json:"copies,omitempty"` // copies asked for (per-copy and per-page fees); 0 = 1
 	ByPost        bool                `json:"by_post,omitempty"`
 	PostAddress   string              `json:"post_address,omitempty"`
 	OfficerRole   string              `json:"officer_role,omitempty"` // the receiving officer's role (RoleOf the counter type)

@@ -150,7 +150,8 @@ func TestDeskNumbersKeepCodesApart(t *testing.T) {
 			t.Errorf("desk 10 accepted: %v", err)
 		}
 	}
-	want := []string{"000.00.00.H47-261126-1001", "000.00.00.H47-261126-1002", "000.00.00.H47-261126-2001", "000.00.00.H47-261126-2002"}
+	// Numbered without a desk count: 9 desks assumed, interleaved (see dossier/code.go).
+	want := []string{"000.00.00.H47-261126-0001", "000.00.00.H47-261126-0010", "000.00.00.H47-261126-0002", "000.00.00.H47-261126-0011"}
 	for i := range want {
 		if codes[i] != want[i] {
 			t.Errorf("code %d = %s, want %s", i, codes[i], want[i])

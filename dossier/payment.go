@@ -124,15 +124,6 @@ func (d *Desk) SetDelivery(ctx context.Context, id string, byPost bool, address 
 	return d.db.Audit(ctx, d.actor(), "dossier.delivery", id, detail)
 }
 
-// FeeTotal is what a dossier's fee rows add up to, in VND.
-func FeeTotal(r Record) int64 {
-	var sum int64
-	for _, f := range r.Fees {
-		sum += max(f.Amount, 0)
-	}
-	return sum
-}
-
 // Payment returns the portal's payment request for a dossier, and whether there is one.
 func (d *Desk) Payment(ctx context.Context, id string) (storage.Payment, bool, error) {
 	p, err := d.db.Payment(ctx, id)

@@ -42,7 +42,7 @@ func (d *Desk) Receipt(ctx context.Context, id string) ([]byte, error) {
 		}
 		data.Components = append(data.Components, receipt.Item{Name: c.Name, Originals: 1, Pages: pages})
 	}
-	data.Fee = FeeTotal(v.Record)
+	data.Fee = FeeTotal(v)
 	if v.Record.ByPost && v.Record.PostAddress != "" {
 		data.ResultPlace = v.Record.PostAddress
 	}

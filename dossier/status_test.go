@@ -80,7 +80,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 		}
 	}
 	v, _ = d.Dossier(ctx, v.ID)
-	if !v.Record.ByPost || v.Record.PostAddress != addr || dossier.FeeTotal(v.Record) != 32000 {
+	if !v.Record.ByPost || v.Record.PostAddress != addr || dossier.FeeTotal(v) != 32000 {
 		t.Fatalf("delivery by post: %+v", v.Record)
 	}
 	if err := d.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {

@@ -1,12 +1,14 @@
-// Tampering tests: an unsigned incremental update that changes page 1 after two signatures.
+// Tampering tests: unsigned incremental updates that change page 1 after signing.
 
 package signing_test
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/digitorus/pdf"
 
 	"sohoa/signing"
+	"sohoa/signing/tamper"
 )
 
 // appendPageChange appends an incremental update (xref table) that gives page 1 a new content stream.
@@ -89,7 +92,7 @@ func TestUnsignedIncrementalUpdateChangingAPage(t *testing.T) {
 			t.Fatalf("signature %d: intact=%v whole=%v later=%s", s.Index, s.DigestValid, s.CoversWholeDocument, s.LaterChanges)
 		}
 	}
-	if vi := rep.Text("vi"); !strings.Contains(vi, "NỘI DUNG TÀI LIỆU ĐÃ BỊ THAY ĐỔI SAU KHI KÝ") || !strings.Contains(vi, "KẾT LUẬN: có chữ ký không hợp lệ") {
+	if vi := rep.Text("vi"); !strings.Contains(vi, "NỘI DUNG TÀI LIỆU ĐÃ BỊ THAY ĐỔI SAU KHI KÝ") || !strings.Contains(vi, "KẾT LUẬN: KHÔNG HỢP LỆ") {
 		t.Fatalf("Vietnamese report:\n%s", vi)
 	}
 	// pdfsig: each signature still verifies over its range, and neither covers the whole document.
@@ -104,5 +107,93 @@ func TestUnsignedIncrementalUpdateChangingAPage(t *testing.T) {
 	}
 	if p := pdfsig(t, writeFile(t, dir, "two.pdf", two), ""); strings.Count(p, "Signature is Valid") != 2 || !strings.Contains(p, "- Total document signed") {
 		t.Fatalf("pdfsig on two signatures:\n%s", p)
+	}
+}
+
+// An officer-signed PDF that someone changes afterwards — a content stream added to the page, or an
+// opaque red box laid over it as an annotation — is well formed, pdfsig still calls the signature valid
+// (it checks the signed bytes only), and our verifier fails it and says what was done.
+func TestAddedContentAndOverlayAfterSigningFail(t *testing.T) {
+	dir := t.TempDir()
+	ca := newCA(t, "CA")
+	signed, err := signing.Sign(context.Background(), makePDF(t, 2), ca.issue(t, leafOpts{name: "Cán bộ Một"}), signing.Appearance{ScanTime: scanTime}, signing.Options{Roots: ca.pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := signing.Verify(signed, ca.pool()); err != nil || rep.Indication != signing.IndicationPassed {
+		t.Fatalf("untouched: %v\n%s", err, rep.Text("en"))
+	}
+	added, err := tamper.AddContent(signed, [4]float64{100, 500, 400, 560})
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlay, err := tamper.AddOverlay(signed, [4]float64{100, 500, 400, 560})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		pdf  []byte
+		want func(m *signing.Modifications) bool
+		vi   string
+	}{
+		"added-content": {added, func(m *signing.Modifications) bool { return len(m.Undefined) > 0 && len(m.Overlays) == 0 }, "Nội dung trang hoặc cấu trúc tài liệu đã bị sửa sau khi ký."},
+		"overlay": {overlay, func(m *signing.Modifications) bool {
+			return slices.Equal(m.Overlays, []int{1}) && len(m.Undefined) == 0
+		}, "Có hình che phủ được đặt lên trang 1 sau khi ký."},
+	} {
+		f := writeFile(t, dir, name+".pdf", c.pdf)
+		qpdfCheck(t, f)
+		if p := pdfsig(t, f, ""); !strings.Contains(p, "Signature is Valid") {
+			t.Fatalf("%s: pdfsig:\n%s", name, p)
+		}
+		rep, err := signing.Verify(c.pdf, ca.pool())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := rep.Signatures[0]
+		if rep.Indication != signing.IndicationFailed || s.SubIndication != signing.SubModified || !c.want(s.Modifications) {
+			t.Fatalf("%s: %s %s %+v", name, rep.Indication, s.SubIndication, s.Modifications)
+		}
+		if vi := rep.Text("vi"); !strings.Contains(vi, c.vi) || !strings.Contains(vi, "KẾT LUẬN: KHÔNG HỢP LỆ") {
+			t.Errorf("%s: Vietnamese report:\n%s", name, vi)
+		}
+		if err := signing.CheckReceived(c.pdf, ca.pool()); !errors.Is(err, signing.ErrChangedAfterSigning) {
+			t.Errorf("%s: CheckReceived = %v", name, err)
+		}
+	}
+}
+
+// A later revision that rewrites the second signature's dictionary so that it no longer looks like a
+// signature must not make the signature disappear from the report: it is reported from the revision
+// it signed, as changed after signing.
+func TestEditedSignatureDictionaryIsStillReported(t *testing.T) {
+	ca := newCA(t, "CA")
+	ctx := context.Background()
+	one, err := signing.Sign(ctx, makePDF(t, 1), ca.issue(t, leafOpts{name: "Cán bộ Một"}), signing.Appearance{ScanTime: scanTime}, signing.Options{Roots: ca.pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := signing.Sign(ctx, one, ca.issue(t, leafOpts{name: "Cán bộ Hai"}), signing.Appearance{ScanTime: scanTime}, signing.Options{Roots: ca.pool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := tamper.SignatureObjects(two)
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("signature objects %v %v", ids, err)
+	}
+	edited, err := tamper.ReplaceObject(two, ids[1], "<< /Type /Sig /Filter /Adobe.PPKLite /Reason (edited later) >>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := signing.Verify(edited, ca.pool())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Signatures) != 2 || rep.Indication != signing.IndicationFailed {
+		t.Fatalf("%d signatures, %s:\n%s", len(rep.Signatures), rep.Indication, rep.Text("en"))
+	}
+	s := rep.Signatures[1]
+	if s.SignerName != "Cán bộ Hai" || !s.DigestValid || s.SubIndication != signing.SubModified || len(s.Modifications.SignatureDictionary) == 0 {
+		t.Fatalf("second signature: %q intact=%v %s %+v", s.SignerName, s.DigestValid, s.SubIndication, s.Modifications)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 	"sort"
 	"strings"
@@ -48,17 +49,30 @@ const (
 
 // Report is the verification result of a whole document.
 type Report struct {
-	Size       int               `json:"size"`
+	Size int `json:"size"`
+	// Indication is the verdict on the whole document: IndicationPassed only when every signature and
+	// document timestamp passed; IndicationFailed when any failed; IndicationIndeterminate otherwise.
+	Indication string            `json:"indication"`
 	Signatures []SignatureReport `json:"signatures"`
 	HasDSS     bool              `json:"has_dss"` // long-term validation data (/DSS) present
-	Error      string            `json:"error,omitempty"`
+	// Repaired: the cross-reference chain was broken and the objects were found by scanning the file.
+	Repaired bool   `json:"repaired,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 // SignatureReport describes one signature or document timestamp.
 type SignatureReport struct {
-	Index     int      `json:"index"` // 1-based, in file order
-	Kind      string   `json:"kind"`  // KindSignature or KindDocumentTimestamp
+	Index int    `json:"index"` // 1-based, in file order
+	Kind  string `json:"kind"`  // KindSignature or KindDocumentTimestamp
+	// Indication is this signature's verdict (IndicationPassed, IndicationFailed, IndicationIndeterminate)
+	// and SubIndication why (Sub… constants), in the terms of ETSI EN 319 102-1 and EU DSS.
+	Indication    string `json:"indication"`
+	SubIndication string `json:"sub_indication,omitempty"`
+	// Level is the PAdES baseline level reached (LevelBB … LevelBLTA), or LevelNone for a signature that
+	// is not a PAdES one (adbe.pkcs7.*).
+	Level     string   `json:"level"`
 	Field     string   `json:"field,omitempty"`
+	Fields    []string `json:"fields,omitempty"` // every form field that refers to this signature
 	SubFilter string   `json:"sub_filter"`
 	ByteRange [4]int64 `json:"byte_range"`
 
@@ -85,9 +99,13 @@ type SignatureReport struct {
 	DigestValid bool   `json:"digest_valid"`
 	Error       string `json:"error,omitempty"`
 
-	CoversWholeDocument bool   `json:"covers_whole_document"`
-	LaterRevisions      int    `json:"later_revisions"`
-	LaterChanges        string `json:"later_changes"`
+	// UnsupportedAlgorithm: the signature uses an algorithm (or curve) this verifier cannot check.
+	UnsupportedAlgorithm bool `json:"unsupported_algorithm,omitempty"`
+
+	CoversWholeDocument bool           `json:"covers_whole_document"`
+	LaterRevisions      int            `json:"later_revisions"`
+	LaterChanges        string         `json:"later_changes"`
+	Modifications       *Modifications `json:"modifications,omitempty"`
 
 	Timestamp *TimestampReport `json:"timestamp,omitempty"`
 	// Revocation is the signer certificate's status from the revocation data embedded in the signature
@@ -116,22 +134,13 @@ type TimestampReport struct {
 // Intact tells whether the signature's bytes are unchanged and the signature value verifies.
 func (s SignatureReport) Intact() bool { return s.DigestValid }
 
-// Valid tells whether every signature is intact, trusted, and not followed by content changes.
-func (r Report) Valid() bool {
-	if len(r.Signatures) == 0 {
-		return false
-	}
-	for _, s := range r.Signatures {
-		if !s.DigestValid || !s.Trusted || s.LaterChanges == ChangesContent || s.LaterChanges == ChangesUnknown ||
-			(s.Revocation != nil && s.Revocation.Status == RevocationRevoked) {
-			return false
-		}
-	}
-	return true
-}
+// Valid tells whether the document passed: every signature intact and trusted, and nothing but allowed
+// additions (signatures, timestamps, validation data, form fill) after any of them.
+func (r Report) Valid() bool { return len(r.Signatures) > 0 && r.Indication == IndicationPassed }
 
 // Verify checks every signature and document timestamp in pdfData against roots (nil: the shipped roots).
 // It returns ErrNotSigned when there is none and an ErrInvalidPDF error when the file cannot be read.
+// A file whose cross-reference chain is broken is read the way poppler and qpdf repair it.
 func Verify(pdfData []byte, roots *x509.CertPool) (rep Report, err error) {
 	if roots == nil {
 		roots = ShippedRoots()
@@ -142,24 +151,37 @@ func Verify(pdfData []byte, roots *x509.CertPool) (rep Report, err error) {
 			rep, err = Report{Size: len(pdfData)}, fmt.Errorf("%w: %v", ErrInvalidPDF, r)
 		}
 	}()
-	rdr, err := openPDF(pdfData)
+	rdr, repaired, err := openForVerify(pdfData)
 	if err != nil {
 		return rep, err
 	}
-	sigs := findSignatures(rdr)
+	rep.Repaired = repaired
+	sigs := findSignatures(rdr, pdfData)
 	if len(sigs) == 0 {
 		return rep, ErrNotSigned
 	}
 	rep.HasDSS = !rdr.Trailer().Key("Root").Key("DSS").IsNull()
 	ends := revisionEnds(pdfData)
+	rc := revisionCache{}
+	sigs = withVanished(pdfData, sigs, ends, rc)
 	for i, s := range sigs {
-		sr := inspect(pdfData, s, roots)
+		sr := inspect(pdfData, &sigs[i], roots)
 		sr.Index = i + 1
+		sr.Fields = s.fields
 		if sr.Error == "" || sr.ByteRange[3] > 0 {
-			coverage(pdfData, rdr, &sr, ends)
+			coverage(pdfData, rdr, s, &sr, ends, rc)
+		}
+		if s.vanished {
+			if sr.Modifications == nil {
+				sr.Modifications = &Modifications{}
+			}
+			sr.Modifications.SignatureDictionary = append(sr.Modifications.SignatureDictionary, "removed or replaced")
+			sr.LaterChanges = ChangesContent
 		}
 		rep.Signatures = append(rep.Signatures, sr)
 	}
+	assessLevels(pdfData, &rep, sigs, rc)
+	judge(&rep)
 	return rep, nil
 }
 
@@ -169,9 +191,9 @@ func checkOwnSignature(out []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range findSignatures(rdr) {
+	for _, s := range findSignatures(rdr, out) {
 		if s.br[2]+s.br[3] == int64(len(out)) {
-			sr := inspect(out, s, x509.NewCertPool())
+			sr := inspect(out, &s, x509.NewCertPool())
 			if !sr.DigestValid {
 				return errors.New(sr.Error)
 			}
@@ -183,19 +205,60 @@ func checkOwnSignature(out []byte) error {
 
 // sigDict is a signature dictionary found in the document.
 type sigDict struct {
-	field string
-	v     pdf.Value
-	br    [4]int64
+	field  string
+	fields []string
+	v      pdf.Value
+	br     [4]int64
+	// Filled by inspect for assessLevels.
+	signerSerial *big.Int
+	signerIssuer []byte
+	pades        bool // ETSI.CAdES.detached, one signer, a signing-certificate attribute
+	// vanished: the dictionary is in an earlier revision but no longer in the final one (edited so that
+	// it is no signature any more, or removed): reported from the revision it signed.
+	vanished bool
+}
+
+// withVanished adds the signatures of earlier revisions that the final document no longer shows.
+func withVanished(data []byte, sigs []sigDict, ends []int64, rc revisionCache) []sigDict {
+	have := map[[4]int64]bool{}
+	for _, s := range sigs {
+		have[s.br] = true
+	}
+	added := false
+	for _, e := range ends {
+		if e >= int64(len(data)) || !bytes.Contains(data[:e], []byte("/ByteRange")) {
+			continue
+		}
+		r := rc.open(data, e)
+		if r == nil {
+			continue
+		}
+		for _, s := range findSignatures(r, data[:e]) {
+			if !have[s.br] && s.br[2]+s.br[3] <= e {
+				have[s.br] = true
+				s.vanished = true
+				sigs = append(sigs, s)
+				added = true
+			}
+		}
+	}
+	if added {
+		sort.Slice(sigs, func(i, j int) bool { return sigs[i].br[2]+sigs[i].br[3] < sigs[j].br[2]+sigs[j].br[3] })
+	}
+	return sigs
 }
 
 // findSignatures collects signature dictionaries from the AcroForm fields and, for files whose
 // form is damaged, from every object; sorted by where their signed range ends.
-func findSignatures(rdr *pdf.Reader) []sigDict {
-	seen := map[[4]int64]bool{}
+func findSignatures(rdr *pdf.Reader, raw []byte) []sigDict {
+	seen := map[[4]int64]int{}
 	var out []sigDict
 	add := func(field string, v pdf.Value) {
 		if v.Kind() != pdf.Dict || v.Key("ByteRange").Kind() != pdf.Array || v.Key("Contents").Kind() != pdf.String {
 			return
+		}
+		if strings.Trim(v.Key("Contents").RawString(), "\x00") == "" {
+			return // an empty placeholder: a field prepared for a signature, not a signature
 		}
 		br := v.Key("ByteRange")
 		if br.Len() != 4 {
@@ -205,11 +268,21 @@ func findSignatures(rdr *pdf.Reader) []sigDict {
 		for i := range 4 {
 			b[i] = br.Index(i).Int64()
 		}
-		if seen[b] {
+		if i, ok := seen[b]; ok {
+			if field != "" && !slices.Contains(out[i].fields, field) {
+				out[i].fields = append(out[i].fields, field)
+				if out[i].field == "" {
+					out[i].field = field
+				}
+			}
 			return
 		}
-		seen[b] = true
-		out = append(out, sigDict{field: field, v: v, br: b})
+		seen[b] = len(out)
+		var fields []string
+		if field != "" {
+			fields = []string{field}
+		}
+		out = append(out, sigDict{field: field, fields: fields, v: v, br: b})
 	}
 	var walk func(f pdf.Value, name string, depth int)
 	walk = func(f pdf.Value, name string, depth int) {
@@ -231,6 +304,14 @@ func findSignatures(rdr *pdf.Reader) []sigDict {
 	fields := rdr.Trailer().Key("Root").Key("AcroForm").Key("Fields")
 	for i := 0; i < fields.Len(); i++ {
 		walk(fields.Index(i), "", 0)
+	}
+	// Signature dictionaries no field refers to (damaged forms, or signatures whose field was removed):
+	// look at every object only when the file names more signed ranges than the fields gave. Signature
+	// dictionaries are never compressed in object streams (their offsets are signed), so the raw text
+	// tells.
+	if raw != nil && bytes.Count(raw, []byte("/ByteRange")) <= len(out) {
+		sort.Slice(out, func(i, j int) bool { return out[i].br[2]+out[i].br[3] < out[j].br[2]+out[j].br[3] })
+		return out
 	}
 	for _, x := range rdr.Xref() {
 		v := rdr.Resolve(x.Ptr(), x.Ptr())
@@ -281,7 +362,7 @@ func signedBytes(data []byte, br [4]int64) ([]byte, error) {
 }
 
 // inspect verifies one signature's bytes, certificate and timestamp.
-func inspect(data []byte, s sigDict, roots *x509.CertPool) (sr SignatureReport) {
+func inspect(data []byte, s *sigDict, roots *x509.CertPool) (sr SignatureReport) {
 	v := s.v
 	sr.Field = s.field
 	sr.ByteRange = s.br
@@ -298,7 +379,7 @@ func inspect(data []byte, s sigDict, roots *x509.CertPool) (sr SignatureReport) 
 	}
 	content, err := signedBytes(data, s.br)
 	if err != nil {
-		sr.Error = err.Error()
+		sr.Error, sr.SubIndication = err.Error(), SubFormatFailure
 		return sr
 	}
 	contents := []byte(v.Key("Contents").RawString())
@@ -308,7 +389,9 @@ func inspect(data []byte, s sigDict, roots *x509.CertPool) (sr SignatureReport) 
 	}
 	p7, err := pkcs7.Parse(contents)
 	if err != nil || len(p7.Signers) == 0 {
-		sr.Error = fmt.Sprintf("the signature value is not a readable CMS/PKCS#7 structure: %v", err)
+		// The PKCS#7 library reads only signers named by issuer and serial, and refuses certificates
+		// with keys Go cannot use: read the CMS structure ourselves.
+		inspectCMS(&sr, s, content, contents, roots)
 		return sr
 	}
 	si := p7.Signers[0]
@@ -319,9 +402,16 @@ func inspect(data []byte, s sigDict, roots *x509.CertPool) (sr SignatureReport) 
 		}
 	}
 	if ee == nil {
-		sr.Error = "the signer's certificate is not embedded in the signature"
+		inspectCMS(&sr, s, content, contents, roots)
 		return sr
 	}
+	hasSigningCert := false
+	for _, a := range si.AuthenticatedAttributes {
+		if o := a.Type.String(); o == oidSigningCertV1 || o == oidSigningCertV2 {
+			hasSigningCert = true
+		}
+	}
+	s.signerIdentity(ee, sr.SubFilter == "ETSI.CAdES.detached" && len(p7.Signers) == 1 && hasSigningCert)
 	sr.Signer = summary(ee)
 	sr.SignerName = ee.Subject.CommonName
 	sr.KeyAlgorithm = KeyDescription(ee)
@@ -344,7 +434,7 @@ func inspect(data []byte, s sigDict, roots *x509.CertPool) (sr SignatureReport) 
 		d := crypto.SHA1.New()
 		d.Write(content)
 		if !bytes.Equal(d.Sum(nil), p7.Content) {
-			sr.Error = "the document was changed after signing (SHA-1 digest mismatch)"
+			sr.Error, sr.SubIndication = "the document was changed after signing (SHA-1 digest mismatch)", SubHashFailure
 		}
 	} else {
 		p7.Content = content
@@ -359,10 +449,13 @@ func inspect(data []byte, s sigDict, roots *x509.CertPool) (sr SignatureReport) 
 	if sr.Error == "" {
 		if err := p7.Verify(); err != nil {
 			var mm *pkcs7.MessageDigestMismatchError
-			if errors.As(err, &mm) {
-				sr.Error = "the document was changed after signing (digest mismatch)"
-			} else {
-				sr.Error = "the signature value does not verify: " + err.Error()
+			switch {
+			case errors.As(err, &mm):
+				sr.Error, sr.SubIndication = "the document was changed after signing (digest mismatch)", SubHashFailure
+			case !supportedSignatureAlgorithm(si.DigestEncryptionAlgorithm.Algorithm.String(), ee):
+				sr.Error, sr.UnsupportedAlgorithm = "unsupported signature algorithm "+si.DigestEncryptionAlgorithm.Algorithm.String(), true
+			default:
+				sr.Error, sr.SubIndication = "the signature value does not verify: "+err.Error(), SubSigCryptoFailure
 			}
 		} else {
 			sr.DigestValid = true
@@ -427,7 +520,7 @@ func inspectDocTimestamp(sr *SignatureReport, content, token []byte, roots *x509
 	ts, err := timestamp.Parse(token)
 	if err != nil {
 		tr.Error = "the timestamp token does not verify: " + err.Error()
-		sr.Error = tr.Error
+		sr.Error, sr.SubIndication = tr.Error, SubFormatFailure
 		return
 	}
 	tsCert := tsaSigner(token, ts.Certificates)
@@ -441,7 +534,7 @@ func inspectDocTimestamp(sr *SignatureReport, content, token []byte, roots *x509
 	d := ts.HashAlgorithm.New()
 	d.Write(content)
 	if !bytes.Equal(d.Sum(nil), ts.HashedMessage) {
-		sr.Error = "the document was changed after the timestamp (imprint mismatch)"
+		sr.Error, sr.SubIndication = "the document was changed after the timestamp (imprint mismatch)", SubHashFailure
 		tr.Error = sr.Error
 		return
 	}
@@ -606,4 +699,26 @@ func embeddedRevocation(p7 *pkcs7.PKCS7, ee *x509.Certificate, certs []*x509.Cer
 	}
 	st.Notes = strings.Join(problems, "; ")
 	return st
+}
+
+// supportedSignatureAlgorithm tells whether the SignerInfo's signature algorithm is one this verifier
+// checks (RSA PKCS#1 v1.5, ECDSA on the NIST curves, Ed25519) with the certificate's key type.
+func supportedSignatureAlgorithm(oid string, ee *x509.Certificate) bool {
+	switch ee.PublicKeyAlgorithm {
+	case x509.RSA:
+		switch oid {
+		case "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.5", "1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12",
+			"1.2.840.113549.1.1.13", "1.2.840.113549.1.1.14":
+			return true
+		}
+	case x509.ECDSA:
+		switch oid {
+		case "1.2.840.10045.2.1", "1.2.840.10045.4.1", "1.2.840.10045.4.3.1", "1.2.840.10045.4.3.2",
+			"1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4":
+			return true
+		}
+	case x509.Ed25519:
+		return oid == "1.3.101.112"
+	}
+	return false
 }

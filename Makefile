@@ -42,8 +42,14 @@ test: deps-test vet build
 	bash scripts/gui-smoke.sh $(BIN)
 	$(MAKE) windows-vet package-test
 
+# The whole-process page benchmark (scripts/bench-pages.sh) compares with these.
+BENCH_PKGS := img2pdf tesseract-ocr tesseract-ocr-eng bc
+
 bench: deps-test build
+	@missing=$$(for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./...
+	bash scripts/bench-pages.sh
 
 clean:
 	rm -rf bin test-output

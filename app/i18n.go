@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/i18n"
 )
 
@@ -51,13 +51,13 @@ func SetLanguage(code string) error {
 // Language is the UI language in use.
 func Language() string { return current }
 
-const settingLang = "ui.lang"
+const settingLang = desk.PrefLanguage
 
-func savedLanguage(d *dossier.Desk) string {
+func savedLanguage(d *desk.Desk) string {
 	if d == nil {
 		return "vi"
 	}
-	v, err := d.DB().Setting(context.Background(), settingLang)
+	v, err := d.Settings.Pref(context.Background(), settingLang)
 	if err != nil || v == "" {
 		return "vi"
 	}
@@ -69,6 +69,10 @@ func ErrorText(err error) string { return i18n.ErrorText(current, err) }
 
 // outboxErrorText explains a queue entry's last error from its stored kind, in plain words.
 func outboxErrorText(class, msg string) string { return i18n.QueueText(current, class, msg) }
+
+// AddErrorKeys is kept for the wiring's call; every sentinel now carries its own message key
+// (errs.New), so there is nothing to add.
+func AddErrorKeys(...desk.ErrorKey) {}
 
 // showMessage shows a dialog with a title and a message.
 func showMessage(w fyne.Window, title, msg string) {

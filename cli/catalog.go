@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/catalog"
 )
 
@@ -29,13 +29,13 @@ func catalogCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withUnitDesk(cmd.Context(), g, func(d *dossier.Desk) error {
-				n, err := d.ImportCatalog(cmd.Context(), args[0], data)
+			return withUnitDesk(cmd.Context(), g, func(d *desk.Desk) error {
+				n, err := d.Settings.ImportCatalog(cmd.Context(), args[0], data)
 				if err != nil {
 					return g.catalogError(err)
 				}
-				return g.emit(map[string]any{"file": args[0], "procedures": n, "total": d.Catalog().Len()},
-					"%d procedures loaded from %s; the desk now offers %d\n", n, args[0], d.Catalog().Len())
+				return g.emit(map[string]any{"file": args[0], "procedures": n, "total": d.Dossiers.Catalog().Len()},
+					"%d procedures loaded from %s; the desk now offers %d\n", n, args[0], d.Dossiers.Catalog().Len())
 			})
 		},
 	}
@@ -43,9 +43,9 @@ func catalogCmd(g *Globals) *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "list the procedures the desk offers (code, level, working days, name)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withUnitDesk(cmd.Context(), g, func(d *dossier.Desk) error {
+			return withUnitDesk(cmd.Context(), g, func(d *desk.Desk) error {
 				var out []catalog.Procedure
-				for _, p := range d.Catalog().All() {
+				for _, p := range d.Dossiers.Catalog().All() {
 					if level == 0 || p.Level == level || containsInt(p.Levels, level) {
 						out = append(out, p)
 					}
@@ -59,8 +59,8 @@ func catalogCmd(g *Globals) *cobra.Command {
 		Use: "search WORDS…", Short: "find procedures by code or name (case and diacritics ignored)",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withUnitDesk(cmd.Context(), g, func(d *dossier.Desk) error {
-				return g.printProcedures(d.Catalog().Search(strings.Join(args, " ")))
+			return withUnitDesk(cmd.Context(), g, func(d *desk.Desk) error {
+				return g.printProcedures(d.Dossiers.Catalog().Search(strings.Join(args, " ")))
 			})
 		},
 	}
@@ -75,8 +75,8 @@ func catalogCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withUnitDesk(cmd.Context(), g, func(d *dossier.Desk) error {
-				n, err := d.ImportFees(cmd.Context(), data)
+			return withUnitDesk(cmd.Context(), g, func(d *desk.Desk) error {
+				n, err := d.Settings.ImportFees(cmd.Context(), data)
 				if err != nil {
 					return g.catalogError(err)
 				}

@@ -10,11 +10,13 @@ import (
 	"strings"
 	"testing"
 
+	"sohoa/wire"
+
 	"github.com/spf13/cobra"
 )
 
 func TestCatalogAndHolidaysCommands(t *testing.T) {
-	g := &Globals{DataDir: t.TempDir(), Training: true, Out: &bytes.Buffer{}}
+	g := &Globals{Program: wire.Program{}, DataDir: t.TempDir(), Training: true, Out: &bytes.Buffer{}}
 	cmds := func() []*cobra.Command { return []*cobra.Command{catalogCmd(g), holidaysCmd(g)} }
 	dir := t.TempDir()
 	list := filepath.Join(dir, "xa.csv")

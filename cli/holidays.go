@@ -7,9 +7,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/spf13/cobra"
+	"sohoa/desk"
 
-	"sohoa/dossier"
+	"github.com/spf13/cobra"
 )
 
 func holidaysCmd(g *Globals) *cobra.Command {
@@ -23,8 +23,8 @@ func holidaysCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withUnitDesk(cmd.Context(), g, func(d *dossier.Desk) error {
-				y, err := d.ImportHolidays(cmd.Context(), data)
+			return withUnitDesk(cmd.Context(), g, func(d *desk.Desk) error {
+				y, err := d.Settings.ImportHolidays(cmd.Context(), data)
 				if err != nil {
 					return err
 				}
@@ -35,8 +35,8 @@ func holidaysCmd(g *Globals) *cobra.Command {
 	show := &cobra.Command{
 		Use: "status", Short: "say whether this year and the coming one have a holiday table",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withUnitDesk(cmd.Context(), g, func(d *dossier.Desk) error {
-				ahead := d.HolidaysAhead(time.Now())
+			return withUnitDesk(cmd.Context(), g, func(d *desk.Desk) error {
+				ahead := d.Settings.HolidaysAhead(time.Now())
 				if g.JSON {
 					return g.printJSON(ahead)
 				}

@@ -6,36 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"time"
 
 	"sohoa/errs"
 	"sohoa/storage"
 )
-
-// ErrInvalidUnit means a unit profile field is malformed.
-var ErrInvalidUnit = errs.New("error.invalid_unit", errs.NeedsOfficer, "dossier: invalid unit profile")
-
-// unitCodeRE is the QCVN 102:2016/BTTTT shape: 000.00.00.H47, 000.00.12.G01, 000.21.30.H47 ...
-var unitCodeRE = regexp.MustCompile(`^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$`)
-
-// ValidUnitCode checks a unit code against the QCVN 102:2016 shape.
-func ValidUnitCode(code string) error {
-	if !unitCodeRE.MatchString(code) {
-		return fmt.Errorf("%w: unit code %q must look like 000.00.00.H47 (QCVN 102:2016); ask the provincial office for your unit's code", ErrInvalidUnit, code)
-	}
-	return nil
-}
-
-// Location is the time zone dossier dates are written in.
-var Location = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}()
 
 // FormatCode builds a dossier code from its parts.
 func FormatCode(unit string, day time.Time, seq int) string {
@@ -48,7 +24,7 @@ func FormatCode(unit string, day time.Time, seq int) string {
 // interleaving: desk k (1…N) takes the numbers k, k+N, k+2N… — a single desk numbers 0001, 0002…,
 // two desks 0001/0003… and 0002/0004…; no two desks ever take the same number, no desk number is
 // put in front of the sequence, and the whole range 0001–9999 stays the unit's (see dossier/doc.go).
-func (d *Desk) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
+func (d *dossierSvc) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
 	day := now.In(Location).Format("060102")
 	desk, desks, err := d.Desks(ctx)
 	if err != nil {
@@ -81,7 +57,7 @@ const settingDesks = "desk.count"
 // Desks returns this desk's number in its unit and how many desks the unit has: (1, 1) for a
 // unit's only desk. A folder numbered before the count existed (desk number set, no count)
 // counts 9 desks, the most there can be, so its numbers never meet another desk's.
-func (d *Desk) Desks(ctx context.Context) (desk, desks int, err error) {
+func (d *core) Desks(ctx context.Context) (desk, desks int, err error) {
 	desk, err = d.DeskNumber(ctx)
 	if err != nil {
 		return 0, 0, err
@@ -108,7 +84,7 @@ func (d *Desk) Desks(ctx context.Context) (desk, desks int, err error) {
 
 // SetDesks sets this desk's number k and the number of desks N of its unit (1 ≤ k ≤ N ≤ 9); every
 // desk of the unit must be given the same N.
-func (d *Desk) SetDesks(ctx context.Context, desk, desks int) error {
+func (d *settingsSvc) SetDesks(ctx context.Context, desk, desks int) error {
 	if desks < 1 || desks > 9 || desk < 1 || desk > desks {
 		return fmt.Errorf("%w (given: desk %d of %d)", ErrInvalidDesk, desk, desks)
 	}
@@ -127,7 +103,7 @@ const settingDesk = "desk.number"
 var ErrInvalidDesk = errs.New("error.invalid_desk", errs.NeedsOfficer, "dossier: the desk number must be 0 (the unit's only desk) or 1–9")
 
 // DeskNumber is this desk's number within its unit (0: the unit's only desk).
-func (d *Desk) DeskNumber(ctx context.Context) (int, error) {
+func (d *core) DeskNumber(ctx context.Context) (int, error) {
 	v, err := d.db.Setting(ctx, settingDesk)
 	if errors.Is(err, storage.ErrNotFound) || v == "" {
 		return 0, nil
@@ -143,7 +119,7 @@ func (d *Desk) DeskNumber(ctx context.Context) (int, error) {
 }
 
 // SetDeskNumber sets this desk's number within its unit: 0 for a single desk, 1–9 when the unit has several.
-func (d *Desk) SetDeskNumber(ctx context.Context, n int) error {
+func (d *settingsSvc) SetDeskNumber(ctx context.Context, n int) error {
 	if n < 0 || n > 9 {
 		return fmt.Errorf("%w (given: %d)", ErrInvalidDesk, n)
 	}

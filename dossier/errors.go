@@ -2,9 +2,7 @@
 
 package dossier
 
-import "sohoa/errs"
+import "sohoa/desk"
 
-// ErrNotQueued frames a failure that happened before a dossier reached the outbox (for example the
-// portal could not be reached to authorize): nothing was queued and nothing will be retried by
-// itself. Use errs.Frame(ErrNotQueued, err); the officer's sentence then carries err's own sentence.
-var ErrNotQueued = errs.New("error.submit.not_queued", errs.Permanent, "dossier: the dossier was not queued; nothing will be retried by itself")
+// ErrNotQueued is desk.ErrNotQueued: nothing was queued, nothing will be retried by itself.
+var ErrNotQueued = desk.ErrNotQueued

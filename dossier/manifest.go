@@ -21,7 +21,7 @@ func portalTime(t time.Time) string {
 }
 
 // Manifest builds the submission manifest of a signed dossier from its stored state.
-func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error) {
+func (d *core) Manifest(ctx context.Context, id string) (portal.Manifest, error) {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return portal.Manifest{}, err

@@ -12,7 +12,7 @@ import (
 const IssuingSystem = "sohoa — Bộ phận tiếp nhận và trả kết quả"
 
 // Receipt renders the dossier's receipt PDF.
-func (d *Desk) Receipt(ctx context.Context, id string) ([]byte, error) {
+func (d *followSvc) Receipt(ctx context.Context, id string) ([]byte, error) {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return nil, err

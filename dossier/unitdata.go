@@ -31,7 +31,7 @@ var holidayFileRE = regexp.MustCompile(`^[0-9]{4}\.json$`)
 
 // loadUnitData applies the unit's files to the catalog and calendar the desk opened with: its
 // procedure list over the shipped one (unless the caller gave a catalog), its fee rows, its holiday tables.
-func (d *Desk) loadUnitData(ownCatalog bool) error {
+func (d *settingsSvc) loadUnitData(ownCatalog bool) error {
 	dir := filepath.Join(d.cfg.DataDir, unitDir)
 	if b, err := os.ReadFile(filepath.Join(dir, unitCatalogFile)); err == nil && !ownCatalog {
 		c, err := catalog.Load(bytes.NewReader(b))
@@ -76,7 +76,7 @@ func (d *Desk) loadUnitData(ownCatalog bool) error {
 // .json; see assets/catalog/README.md), stores it in the data folder and uses it at once: its
 // procedures come first, the shipped ones it does not list stay available. It returns how many
 // procedures the file holds. A wrong file changes nothing and returns a *catalog.FieldError.
-func (d *Desk) ImportCatalog(ctx context.Context, name string, data []byte) (int, error) {
+func (d *settingsSvc) ImportCatalog(ctx context.Context, name string, data []byte) (int, error) {
 	c, err := catalog.Import(name, data)
 	if err != nil {
 		return 0, err
@@ -112,7 +112,7 @@ func (d *Desk) ImportCatalog(ctx context.Context, name string, data []byte) (int
 
 // ImportFees reads the unit's fee rows (JSON or CSV, catalog.LoadFees), stores them and applies them:
 // for each procedure and channel they name they replace the catalog's rows. New dossiers use them.
-func (d *Desk) ImportFees(ctx context.Context, data []byte) (int, error) {
+func (d *settingsSvc) ImportFees(ctx context.Context, data []byte) (int, error) {
 	t, err := catalog.LoadFees(bytes.NewReader(data))
 	if err != nil {
 		return 0, err
@@ -140,7 +140,7 @@ func (d *Desk) ImportFees(ctx context.Context, data []byte) (int, error) {
 // ImportHolidays reads one year's holiday table (workdays.ImportTable: the JSON of
 // assets/holidays/<year>.json, with sources), stores it as unit/holidays/<year>.json and uses it at
 // once: appointments computed from now on follow it. It returns the year.
-func (d *Desk) ImportHolidays(ctx context.Context, data []byte) (int, error) {
+func (d *settingsSvc) ImportHolidays(ctx context.Context, data []byte) (int, error) {
 	t, err := workdays.ImportTable(bytes.NewReader(data))
 	if err != nil {
 		return 0, err
@@ -156,16 +156,9 @@ func (d *Desk) ImportHolidays(ctx context.Context, data []byte) (int, error) {
 	return t.Year, d.db.Audit(ctx, d.actor(), "unit.holidays_imported", "", map[string]any{"year": t.Year, "inferred": t.Inferred})
 }
 
-// HolidayYear says whether the desk has a holiday table for a year.
-type HolidayYear struct {
-	Year     int  `json:"year"`
-	Missing  bool `json:"missing"`  // no table: only the computed Labour Code rules, no government decision
-	Inferred bool `json:"inferred"` // a table, but not (wholly) from an official announcement
-}
-
 // HolidaysAhead reports on the current year and the coming one (the window warns when the coming
 // year is Missing, so appointments made in December for January are not silently computed).
-func (d *Desk) HolidaysAhead(now time.Time) []HolidayYear {
+func (d *settingsSvc) HolidaysAhead(now time.Time) []HolidayYear {
 	y := now.In(Location).Year()
 	var out []HolidayYear
 	for _, year := range []int{y, y + 1} {
@@ -176,7 +169,7 @@ func (d *Desk) HolidaysAhead(now time.Time) []HolidayYear {
 }
 
 // HolidaysMissing returns the first of this year and the coming one that has no holiday table.
-func (d *Desk) HolidaysMissing() (year int, missing bool) {
+func (d *settingsSvc) HolidaysMissing() (year int, missing bool) {
 	for _, h := range d.HolidaysAhead(d.now()) {
 		if h.Missing {
 			return h.Year, true
@@ -196,25 +189,9 @@ func feeChannel(ch int) string {
 	return catalog.ChannelInPerson
 }
 
-// FeeLines are the fee rows a dossier pays, each with its rate, quantity and total: the procedure's
-// rows for the dossier's channel, per-page rows counted on the dossier's pages and per-copy rows on
-// the copies asked for (Record.Copies, 1 when unset), plus the delivery-by-post row when there is one.
-func FeeLines(v View) []catalog.Fee {
-	pages := 0
-	for _, c := range v.Components {
-		pages += len(c.Pages)
-	}
-	return catalog.Charge(v.Record.Fees, feeChannel(v.Channel), catalog.Quantity{Pages: pages, Copies: v.Record.Copies})
-}
-
-// FeeTotal is what a dossier pays, in VND: the sum of its FeeLines.
-func FeeTotal(v View) int64 {
-	return catalog.Total(FeeLines(v))
-}
-
 // SetCopies records how many copies the citizen asks for (certified copies, extracts), which the
 // per-copy and per-page fees multiply. Only before the dossier is queued (ErrDeliveryFixed after).
-func (d *Desk) SetCopies(ctx context.Context, id string, copies int) error {
+func (d *dossierSvc) SetCopies(ctx context.Context, id string, copies int) error {
 	if copies < 1 || copies > 999 {
 		return fmt.Errorf("%w: the number of copies must be 1–999, not %d", ErrInvalidUnit, copies)
 	}

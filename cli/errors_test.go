@@ -4,7 +4,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -12,33 +11,25 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
-	"sohoa/dossier/applicant"
+	"sohoa/desk"
+	"sohoa/errs"
 	"sohoa/i18n"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
 	"sohoa/scanner"
-	"sohoa/storage"
+	"sohoa/wire"
 )
 
 // newDraft opens a training desk in a temporary folder with one draft dossier.
 func newDraft(t *testing.T) (*Globals, string) {
 	t.Helper()
-	g := &Globals{DataDir: t.TempDir(), Training: true}
-	d, err := dossier.Open(context.Background(), dossier.Config{DataDir: g.DataDir, Training: true})
+	g := &Globals{Program: wire.Program{}, DataDir: t.TempDir(), Training: true}
+	out, err := runCmd(t, g, []*cobra.Command{dossierCmd(g)}, "dossier", "new", "--procedure", "1.001193",
+		"--cccd-qr", CCCDQR(refportal.TrainingCitizens()[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
-	a, err := applicant.ParseCCCDQR(CCCDQR(refportal.TrainingCitizens()[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := d.NewDossier(context.Background(), "1.001193", a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g, v.ID
+	return g, strings.TrimSpace(out)
 }
 
 func TestSubmitToUnreachablePortalSaysNothingWasQueued(t *testing.T) {
@@ -46,7 +37,7 @@ func TestSubmitToUnreachablePortalSaysNothingWasQueued(t *testing.T) {
 	c := refportal.TrainingCitizens()[0]
 	t.Setenv("SOHOA_CITIZEN_PASSWORD", c.Password)
 	_, err := runCmd(t, g, []*cobra.Command{submitCmd(g)}, "submit", "--dossier", id, "--portal", "http://127.0.0.1:1", "--citizen", c.ID)
-	if !errors.Is(err, dossier.ErrNotQueued) || portal.Classify(err) != portal.Transient {
+	if !errors.Is(err, desk.ErrNotQueued) || portal.Classify(err) != portal.Transient {
 		t.Fatalf("submit to an unreachable portal: %v (class %q), want ErrNotQueued around a transient error", err, portal.Classify(err))
 	}
 	vi, en := i18n.ErrorText("vi", err), i18n.ErrorText("en", err)
@@ -61,7 +52,7 @@ func TestSubmitToUnreachablePortalSaysNothingWasQueued(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var items []storage.OutboxItem
+	var items []map[string]any
 	if err := json.Unmarshal([]byte(out), &items); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
@@ -73,7 +64,7 @@ func TestSubmitToUnreachablePortalSaysNothingWasQueued(t *testing.T) {
 func TestAbsurdDPIIsAnInvalidSettingNotAFullDisk(t *testing.T) {
 	g, id := newDraft(t)
 	out, err := runCmd(t, g, []*cobra.Command{scanCmd(g)}, "scan", "--dossier", id, "--component", "TP1", "--dpi", "99999", "--pages", "1")
-	if !errors.Is(err, scanner.ErrInvalidSetting) || errors.Is(err, storage.ErrDiskFull) {
+	if !errors.Is(err, scanner.ErrInvalidSetting) || errs.KindOf(err) != errs.NeedsOfficer {
 		t.Fatalf("scan --dpi 99999: %v", err)
 	}
 	vi, en := i18n.ErrorText("vi", err), i18n.ErrorText("en", err)

@@ -8,7 +8,7 @@ BIN := bin/sohoa
 
 # Debian packages: building the GUI (cgo: OpenGL, X11), SANE, USB, and the real tools the tests check with.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
-	libxi-dev libxxf86vm-dev libsane-dev libusb-1.0-0-dev
+	libxi-dev libxxf86vm-dev libsane-dev libusb-1.0-0-dev make git
 TEST_PKGS := sane-utils softhsm2 poppler-utils qpdf libnss3-tools xvfb xauth imagemagick tzdata openssl gnumeric
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

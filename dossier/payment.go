@@ -110,8 +110,9 @@ func (d *dossierSvc) SetDelivery(ctx context.Context, id string, byPost bool, ad
 				fees = append(fees, f)
 			}
 		}
+		// Delivery by post is charged whatever channel the dossier came in through.
 		if byPost {
-			fees = append(fees, catalog.Fee{Code: PostFeeCode, Name: PostFeeName, Amount: fee, Unit: "lần", Channel: catalog.ChannelPost})
+			fees = append(fees, catalog.Fee{Code: PostFeeCode, Name: PostFeeName, Amount: fee, Unit: "lần"})
 		}
 		r.Fees = fees
 	}); err != nil {

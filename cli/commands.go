@@ -20,6 +20,7 @@ import (
 
 	"sohoa/desk"
 	"sohoa/dossier/applicant"
+	"sohoa/errs"
 	"sohoa/internal/atomicfile"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
@@ -398,7 +399,8 @@ func submitCmd(g *Globals) *cobra.Command {
 				tok, err = a.Authorize(ctx)
 			}
 			if err != nil {
-				return err
+				// Nothing is queued yet: say so, whatever the portal error says.
+				return errs.Frame(desk.ErrNotQueued, err)
 			}
 			it, err := d.Outbox.Submit(ctx, id, tok)
 			if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 
+	"sohoa/errs"
 	"sohoa/portal"
 	"sohoa/storage"
 )
@@ -162,26 +163,22 @@ func (u *Uploader) Once(ctx context.Context) (bool, error) {
 		// Shutting down: leave the claim; the next start releases it and resumes.
 		return true, ctx.Err()
 	}
-	class := portal.Classify(err)
+	class := errs.KindOf(err) // ErrNoAuthorization is errs.NeedsCitizen
 	var pe *portal.Error
 	var after time.Duration
 	if errors.As(err, &pe) {
 		after = pe.RetryAfter
 	}
-	if errors.Is(err, ErrNoAuthorization) {
-		class = portal.NeedsUser
-	}
-	if class == portal.Transient {
-		if ferr := d.db.Fail(ctx, it.ID, "transient", err.Error(), u.retryAt(d.now(), it.Attempts, after)); ferr != nil {
+	if class == errs.Transient {
+		if ferr := d.db.Fail(ctx, it.ID, string(class), err.Error(), u.retryAt(d.now(), it.Attempts, after)); ferr != nil {
 			return true, ferr
 		}
 		u.logf("upload of %s will be retried: %v", it.DossierID, err)
 		u.changed(it.DossierID)
 		return true, nil
 	}
-	cls := "permanent"
-	if class == portal.NeedsUser {
-		cls = "user"
+	cls := string(class) // permanent, officer or citizen: failed until the officer retries
+	if class == errs.NeedsCitizen {
 		// The authorization is useless now: forget it; the citizen authorizes again.
 		if ferr := d.deleteToken(ctx, it.DossierID); ferr != nil {
 			return true, ferr

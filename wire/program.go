@@ -9,6 +9,7 @@ import (
 
 	"sohoa/desk"
 	"sohoa/dossier"
+	"sohoa/errs"
 	_ "sohoa/scanner/escl"    // escl:URL — eSCL/AirScan over the network
 	_ "sohoa/scanner/folder"  // folder:PATH — a hot folder (scan-to-folder, scan-to-SMB)
 	_ "sohoa/scanner/ippusb"  // usb:BUS:ADDR — eSCL over IPP-over-USB
@@ -100,7 +101,7 @@ func (Program) ListTokens(ctx context.Context) ([]desk.TokenCert, error) {
 }
 
 // ErrNoIdentity means no signing identity was named.
-var ErrNoIdentity = errors.New("wire: choose a signing identity: a PKCS#11 module (--pkcs11-module) or a PKCS#12 file (--pkcs12)")
+var ErrNoIdentity = errs.New("error.wire.no_identity", errs.NeedsOfficer, "wire: choose a signing identity: a PKCS#11 module (--pkcs11-module) or a PKCS#12 file (--pkcs12)")
 
 // OpenIdentity opens the officer's signing identity: a PKCS#11 token, a PKCS#12 file or a certificate-store entry.
 func (Program) OpenIdentity(ctx context.Context, s desk.IdentitySpec) (signing.Identity, error) {

@@ -3,7 +3,6 @@
 package applicant
 
 import (
-	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"sohoa/errs"
 )
 
 // Sex values as printed on the card and in the QR code (NFC).
@@ -49,7 +50,7 @@ const (
 
 // ErrQRFormat means the scanned text is not a CCCD QR code at all (wrong number of
 // '|'-separated fields, or empty). Ask the citizen to scan the QR code on the card again.
-var ErrQRFormat = errors.New("applicant: not a citizen ID card QR code (expected 6 or 7 fields separated by '|'); scan the QR code on the front of the card again or type the details")
+var ErrQRFormat = errs.New("error.qr_format", errs.NeedsOfficer, "applicant: not a citizen ID card QR code (expected 6 or 7 fields separated by '|'); scan the QR code on the front of the card again or type the details")
 
 // FieldError says which field of an applicant is wrong and why. Error() does not
 // repeat Value, which is personal data; the UI may show it to the officer.
@@ -57,6 +58,25 @@ type FieldError struct {
 	Field  string // one of the Field* constants
 	Value  string
 	Reason string // one of the Reason* constants
+}
+
+// Key names the sentence of the reason ("applicant.reason.<reason>", "applicant.reason.other" for a
+// reason the translations do not know yet: the i18n test lists every Reason constant).
+func (e *FieldError) Key() string {
+	switch e.Reason {
+	case ReasonEmpty, ReasonFormat, ReasonDate, ReasonFuture, ReasonOrder, ReasonProvince, ReasonMismatch,
+		ReasonUnknown, ReasonTooLong, ReasonForbidden:
+		return "applicant.reason." + e.Reason
+	}
+	return "applicant.reason.other"
+}
+
+// Kind: the officer corrects the field.
+func (e *FieldError) Kind() errs.Kind { return errs.NeedsOfficer }
+
+// Args names the field in the sentence by its label's message key.
+func (e *FieldError) Args() map[string]any {
+	return map[string]any{"Field": errs.Msg("applicant." + e.Field)}
 }
 
 func (e *FieldError) Error() string {

@@ -4,7 +4,6 @@ package report
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -16,11 +15,12 @@ import (
 	"sohoa/assets/bands"
 	"sohoa/desk/model"
 	"sohoa/dossier/figures"
+	"sohoa/errs"
 	"sohoa/internal/atomicfile"
 )
 
 // ErrFormat reports an output file whose extension is neither .xlsx nor .pdf.
-var ErrFormat = errors.New("report: unknown report format; end the output file name with .xlsx or .pdf")
+var ErrFormat = errs.New("error.report.format", errs.NeedsOfficer, "report: unknown report format; end the output file name with .xlsx or .pdf")
 
 // Kinds of report.
 const (

@@ -52,6 +52,8 @@ var tools = map[string]tool{
 	"objdump":                {pkg: "binutils"},
 	"xz":                     {pkg: "xz-utils"},
 	"osslsigncode":           {pkg: "osslsigncode"},
+	"wixl":                   {pkg: "wixl"},
+	"debootstrap":            {pkg: "debootstrap"},
 	"x86_64-w64-mingw32-gcc": {pkg: "gcc-mingw-w64-x86-64"},
 	"make":                   {pkg: "make"},
 	"git":                    {pkg: "git"},

@@ -5,12 +5,12 @@ package importer
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 )
 
@@ -34,13 +34,13 @@ const (
 // Errors an officer may see; wrapped with the file name and what to do.
 var (
 	// ErrEncrypted: the PDF is password-protected or encrypted.
-	ErrEncrypted = errors.New("importer: the PDF is password-protected")
+	ErrEncrypted = errs.New("error.import.encrypted", errs.NeedsOfficer, "importer: the PDF is password-protected")
 	// ErrCorrupt: the file is damaged or truncated.
-	ErrCorrupt = errors.New("importer: the file is damaged or incomplete")
+	ErrCorrupt = errs.New("error.import.corrupt", errs.NeedsOfficer, "importer: the file is damaged or incomplete")
 	// ErrTooLarge: the file or one of its pages exceeds the configured limits.
-	ErrTooLarge = errors.New("importer: the file is too large")
+	ErrTooLarge = errs.New("error.import.too_large", errs.NeedsOfficer, "importer: the file is too large")
 	// ErrUnsupportedFormat: not one of the Accepted formats.
-	ErrUnsupportedFormat = errors.New("importer: unsupported file format")
+	ErrUnsupportedFormat = errs.New("error.import.format", errs.NeedsOfficer, "importer: unsupported file format")
 )
 
 // Options limits what Import accepts. Zero values take the defaults above.

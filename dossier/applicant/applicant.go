@@ -65,7 +65,7 @@ type FieldError struct {
 func (e *FieldError) Key() string {
 	switch e.Reason {
 	case ReasonEmpty, ReasonFormat, ReasonDate, ReasonFuture, ReasonOrder, ReasonProvince, ReasonMismatch,
-		ReasonUnknown, ReasonTooLong, ReasonForbidden:
+		ReasonUnknown, ReasonTooLong, ReasonForbidden, ReasonInvisible:
 		return "applicant.reason." + e.Reason
 	}
 	return "applicant.reason.other"

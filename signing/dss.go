@@ -53,8 +53,26 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An earlier /DSS (a counter-signature): its entries are kept by reference in the new one.
+	old := tr.Key("Root").Key("DSS")
+	catalog = dssRef.ReplaceAll(catalog, nil)
 	if bytes.Contains(catalog, []byte("/DSS")) {
-		return nil, errors.New("the catalog already has a /DSS")
+		return nil, errors.New("the catalog's /DSS is not an indirect reference")
+	}
+	oldRefs := func(key string) []int {
+		var ns []int
+		for a, i := old.Key(key), 0; i < a.Len(); i++ {
+			if p := a.Index(i).GetPtr(); p.GetID() != 0 && p.GetGen() == 0 {
+				ns = append(ns, int(p.GetID()))
+			}
+		}
+		return ns
+	}
+	var oldVRI []string
+	for _, k := range old.Key("VRI").Keys() {
+		if p := old.Key("VRI").Key(k).GetPtr(); p.GetID() != 0 && vriKey.MatchString(k) {
+			oldVRI = append(oldVRI, fmt.Sprintf("/%s %d %d R", k, p.GetID(), p.GetGen()))
+		}
 	}
 
 	var buf bytes.Buffer
@@ -86,6 +104,7 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 		return sb.String()
 	}
 	var certs, ocsps, crls []int
+	var newCerts, newOCSPs, newCRLs []int
 	for _, c := range vd.certs {
 		certs = append(certs, stream(c.Raw))
 	}
@@ -95,6 +114,10 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 	for _, c := range vd.crls {
 		crls = append(crls, stream(c))
 	}
+	newCerts, newOCSPs, newCRLs = certs, ocsps, crls
+	certs = append(oldRefs("Certs"), certs...)
+	ocsps = append(oldRefs("OCSPs"), ocsps...)
+	crls = append(oldRefs("CRLs"), crls...)
 	var dss strings.Builder
 	dss.WriteString("<< /Type /DSS")
 	if len(certs) > 0 {
@@ -106,19 +129,25 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 	if len(crls) > 0 {
 		dss.WriteString(" /CRLs " + refs(crls))
 	}
-	// VRI: keyed by the upper-case SHA-1 of the last signature's /Contents value.
+	// VRI: keyed by the upper-case SHA-1 of the last signature's /Contents value; earlier entries kept.
 	if key, ok := lastSignatureVRIKey(signed); ok {
-		dss.WriteString(" /VRI << /" + key + " << /Type /VRI")
-		if len(certs) > 0 {
-			dss.WriteString(" /Cert " + refs(certs))
+		var vri strings.Builder
+		vri.WriteString("<< /Type /VRI")
+		if len(newCerts) > 0 {
+			vri.WriteString(" /Cert " + refs(newCerts))
 		}
-		if len(ocsps) > 0 {
-			dss.WriteString(" /OCSP " + refs(ocsps))
+		if len(newOCSPs) > 0 {
+			vri.WriteString(" /OCSP " + refs(newOCSPs))
 		}
-		if len(crls) > 0 {
-			dss.WriteString(" /CRL " + refs(crls))
+		if len(newCRLs) > 0 {
+			vri.WriteString(" /CRL " + refs(newCRLs))
 		}
-		dss.WriteString(" >> >>")
+		vri.WriteString(" >>")
+		n := next
+		next++
+		offsets[n] = buf.Len()
+		fmt.Fprintf(&buf, "%d 0 obj\n%s\nendobj\n", n, vri.String())
+		dss.WriteString(fmt.Sprintf(" /VRI << %s /%s %d 0 R >>", strings.Join(oldVRI, " "), key, n))
 	}
 	dss.WriteString(" >>")
 	dssNum := next
@@ -148,6 +177,11 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 	fmt.Fprintf(&buf, "startxref\n%d\n%%%%EOF\n", xrefAt)
 	return buf.Bytes(), nil
 }
+
+var (
+	dssRef = regexp.MustCompile(`/DSS\s+\d+\s+\d+\s+R`)
+	vriKey = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
+)
 
 // lastUpdateStart is where the last incremental update begins (after the previous %%EOF).
 func lastUpdateStart(data []byte) int {

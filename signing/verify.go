@@ -401,7 +401,7 @@ func inspect(data []byte, s *sigDict, roots *x509.CertPool) (sr SignatureReport)
 			ee = c
 		}
 	}
-	if ee == nil {
+	if ee == nil || si.DigestEncryptionAlgorithm.Algorithm.String() == "1.2.840.113549.1.1.10" { // RSA-PSS: pkcs7 cannot check it
 		inspectCMS(&sr, s, content, contents, roots)
 		return sr
 	}

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/digitorus/pdf"
 )
 
 // validationData is what goes into the /DSS.
@@ -80,7 +82,13 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 	if !bytes.HasSuffix(signed, []byte("\n")) {
 		buf.WriteByte('\n')
 	}
+	// pdfsign's xref stream may leave itself out of /Size: start after every object of its update.
 	next := size
+	for _, m := range objHeader.FindAllSubmatch(signed[lastUpdateStart(signed):], -1) {
+		if n, err := strconv.Atoi(string(m[1])); err == nil && n >= next {
+			next = n + 1
+		}
+	}
 	offsets := map[int]int{}
 	stream := func(data []byte) int {
 		n := next
@@ -162,7 +170,7 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 	fmt.Fprintf(&buf, "%d %d obj\n%s /DSS %d 0 R\n>>\nendobj\n", root, rootPtr.GetGen(), bytes.TrimSpace(catalog[:end]), dssNum)
 
 	extra := ""
-	if info := tr.Key("Info").GetPtr(); info.GetID() != 0 {
+	if info := tr.Key("Info").GetPtr(); tr.Key("Info").Kind() == pdf.Dict && info.GetID() != 0 {
 		extra += fmt.Sprintf(" /Info %d %d R", info.GetID(), info.GetGen())
 	}
 	if id := tr.Key("ID"); id.Len() == 2 {
@@ -179,8 +187,9 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 }
 
 var (
-	dssRef = regexp.MustCompile(`/DSS\s+\d+\s+\d+\s+R`)
-	vriKey = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
+	dssRef    = regexp.MustCompile(`/DSS\s+\d+\s+\d+\s+R`)
+	objHeader = regexp.MustCompile(`(?m)^(\d+)\s+\d+\s+obj\b`)
+	vriKey    = regexp.MustCompile(`^[0-9A-Fa-f]{40}$`)
 )
 
 // lastUpdateStart is where the last incremental update begins (after the previous %%EOF).

@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/hex"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -118,6 +119,27 @@ func TestPAdESLevels(t *testing.T) {
 				t.Fatalf("%s: revocation %+v", s.SignerName, s.Revocation)
 			}
 		}
+	})
+	t.Run("B-LT on a PDF with object and xref streams", func(t *testing.T) {
+		dir := t.TempDir()
+		in := writeFile(t, dir, "in.pdf", makeScanPDF(t, 2))
+		streams := filepath.Join(dir, "streams.pdf")
+		if out, err := run(t, "qpdf", "--object-streams=generate", in, streams); err != nil {
+			t.Fatalf("qpdf: %v\n%s", err, out)
+		}
+		data, err := readFile(streams)
+		if err != nil || !bytes.Contains(data, []byte("/XRef")) {
+			t.Fatalf("no xref stream: %v", err)
+		}
+		res, err := signing.SignDetailed(ctx, data, id, signing.Appearance{ScanTime: scanTime},
+			signing.Options{Roots: ca.pool(), TSAURL: tsaSrv.URL})
+		if err != nil || !res.DSS {
+			t.Fatalf("%v dss=%v", err, res.DSS)
+		}
+		if !bytes.Contains(res.PDF[len(data):], []byte("/Type /XRef")) {
+			t.Fatal("the updates did not keep to xref streams")
+		}
+		checkPAdES(t, res.PDF, ca, 1, signing.LevelBLT)
 	})
 	t.Run("counter-sign a scanned component", func(t *testing.T) {
 		// A component as the desk builds it (pdfcpu-written pages), signed twice by the same officer.

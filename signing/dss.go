@@ -78,6 +78,14 @@ func appendDSS(signed []byte, vd validationData) ([]byte, error) {
 	}
 
 	var buf bytes.Buffer
+	size0 := len(signed) + 1024
+	for _, c := range vd.certs {
+		size0 += len(c.Raw) + 64
+	}
+	for _, d := range append(vd.ocsps, vd.crls...) {
+		size0 += len(d) + 64
+	}
+	buf.Grow(size0) // sized once
 	buf.Write(signed)
 	if !bytes.HasSuffix(signed, []byte("\n")) {
 		buf.WriteByte('\n')

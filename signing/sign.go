@@ -115,7 +115,7 @@ func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certi
 		}
 	}()
 
-	in := bytes.Clone(pdfIn) // the caller's slice is never touched, even by a faulty library
+	in := pdfIn // only ever read through bytes.Readers: the caller's slice is never written
 	rdr, err := openPDF(in)
 	if err != nil {
 		return nil, false, err
@@ -178,6 +178,7 @@ func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certi
 	// pdfsign lays out the incremental update (signature field, stamp, catalog, xref) around a placeholder;
 	// its own CMS, made with a stand-in signer, is replaced below by the PAdES one.
 	var buf bytes.Buffer
+	buf.Grow(len(in) + 64<<10 + 2*reserveFor(cert, opt.TSAURL != "")) // the output, sized once
 	if err := sign.Sign(bytes.NewReader(in), &buf, rdr, int64(len(in)), sd); err != nil {
 		if ctx.Err() != nil {
 			return nil, false, ctx.Err()

@@ -8,7 +8,7 @@ BIN := bin/sohoa
 
 # Debian packages: building the GUI (cgo: OpenGL, X11), SANE, USB, and the real tools the tests check with.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
-	libxi-dev libxxf86vm-dev libsane-dev libusb-1.0-0-dev
+	libxi-dev libxxf86vm-dev libsane-dev libusb-1.0-0-dev make git
 TEST_PKGS := sane-utils softhsm2 poppler-utils qpdf libnss3-tools xvfb xauth imagemagick tzdata openssl gnumeric
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -42,8 +42,14 @@ test: deps-test vet build
 	bash scripts/gui-smoke.sh $(BIN)
 	$(MAKE) windows-vet package-test
 
+# The whole-process page benchmark (scripts/bench-pages.sh) compares with these.
+BENCH_PKGS := img2pdf tesseract-ocr tesseract-ocr-eng bc
+
 bench: deps-test build
+	@missing=$$(for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./...
+	bash scripts/bench-pages.sh
 
 clean:
 	rm -rf bin test-output

@@ -1,4 +1,5 @@
-// Entry point: creates the Fyne app (the only place that does) and hands everything else to the cli package.
+// Entry point: creates the Fyne app (the only place that does) and hands the command line to the cli
+// package over the program's wiring (sohoa/wire); gui.go builds the window from the same wiring.
 
 package main
 
@@ -9,18 +10,26 @@ import (
 	"os/signal"
 	"syscall"
 
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"sohoa/app"
 	"sohoa/cli"
+	"sohoa/wire"
 )
+
+// newFyneApp creates the Fyne app of the window: the one place in the program that does.
+func newFyneApp() fyne.App { return fyneapp.NewWithID("vn.sohoa.desk") }
 
 func main() {
 	// pdfcpu would otherwise write a configuration folder under the user's home on first use.
 	model.ConfigPath = "disable"
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	root, g := cli.Root(runGUI)
+	// The store's and the workflow's error sentences, for the window and the commands alike.
+	app.AddErrorKeys(wire.ErrorKeys()...)
+	root, g := cli.Root(wire.Program{}, runGUI)
 	if len(os.Args) == 1 {
 		root.SetArgs([]string{"gui"})
 	}

@@ -9,7 +9,6 @@ import (
 	"image/color"
 	"net/url"
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -20,14 +19,17 @@ import (
 
 	"sohoa/app/vnkey"
 	"sohoa/app/vnkey/vnentry"
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal"
 	"sohoa/signing"
 )
 
 // Env is what main.go hands to the GUI: the open desk and the ways to reach the portal and the signing keys.
 type Env struct {
-	Desk      *dossier.Desk
+	Desk *desk.Desk
+	// Workers own the desk's background loops (uploader, status sync); the window starts them and
+	// stops them when it closes. nil: nothing runs in the background (no portal).
+	Workers   desk.Workers
 	Training  bool
 	PortalURL string // the portal (training: the reference portal started on loopback)
 	// Authorize obtains the citizen's authorization: training logs the training citizen in without
@@ -60,20 +62,12 @@ type Env struct {
 }
 
 // TokenCert is one signing certificate on a token, as the certificate picker shows it.
-type TokenCert struct {
-	Module, Token, Serial string // PKCS#11 module file, token label and serial
-	Holder, Issuer        string // subject and issuer common names
-	NotBefore, NotAfter   time.Time
-	PINCountLow           bool // the token reports failed PIN tries
-	PINFinalTry           bool // one more wrong PIN locks the token
-	PINLocked             bool
-	Ref                   any // backend-specific selector passed back to OpenToken
-}
+type TokenCert = desk.TokenCert
 
 // UI is the running desk window.
 type UI struct {
 	env    Env
-	desk   *dossier.Desk
+	desk   *desk.Desk
 	app    fyne.App
 	win    fyne.Window
 	ctx    context.Context
@@ -113,7 +107,7 @@ const (
 // DefaultSize is the main window's size on first start; the layout stays usable down to 1366×768 screens.
 var DefaultSize = fyne.NewSize(1280, 760)
 
-// Start builds the main window and starts the background uploader; both stop when the window closes.
+// Start builds the main window and starts the background workers; both stop when the window closes.
 func Start(a fyne.App, env Env) (*UI, fyne.Window) {
 	if env.Lang == "" {
 		env.Lang = savedLanguage(env.Desk)
@@ -130,8 +124,7 @@ func Start(a fyne.App, env Env) (*UI, fyne.Window) {
 	u.win.SetOnDropped(u.dropped)
 	u.build()
 	u.registerShortcuts()
-	u.startUploader()
-	u.startStatusSync()
+	u.startWorkers()
 	return u, u.win
 }
 
@@ -172,7 +165,7 @@ func (u *UI) build() {
 	}
 	main := container.NewBorder(top, container.NewPadded(u.status), container.NewPadded(navBox), nil, u.body)
 	u.win.SetContent(main)
-	if _, err := u.desk.Unit(u.ctx); errors.Is(err, dossier.ErrNoUnit) {
+	if _, err := u.desk.Settings.Unit(u.ctx); errors.Is(err, desk.ErrNoUnit) {
 		u.show(screenSetup)
 		return
 	}
@@ -236,6 +229,9 @@ func (u *UI) Close() {
 	}
 	u.closed = true
 	u.cancel()
+	if u.env.Workers != nil {
+		u.env.Workers.Stop()
+	}
 	u.wg.Wait()
 }
 

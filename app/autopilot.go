@@ -18,7 +18,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal/refportal"
 	"sohoa/scanner"
 )
@@ -280,10 +280,10 @@ func (ap *autopilot) sign(ctx context.Context) error {
 	if err := ap.settle(ctx); err != nil {
 		return err
 	}
-	var state dossier.State
+	var state desk.State
 	var report string
 	ap.do(func() { state, report = ws.view.State, ws.sign.report.Text })
-	if state != dossier.Signed {
+	if state != desk.Signed {
 		return fmt.Errorf("%w: dossier is %s after signing: %s", ErrAutopilot, state, report)
 	}
 	return ap.shot("signed")
@@ -311,12 +311,12 @@ func (ap *autopilot) submit(ctx context.Context) error {
 		if err := ap.settle(ctx); err != nil {
 			return err
 		}
-		var state dossier.State
+		var state desk.State
 		ap.do(func() { state, msg = ws.view.State, ws.sub.state.Text })
-		if state == dossier.Submitted {
+		if state == desk.Submitted {
 			break
 		}
-		if state == dossier.Failed || time.Now().After(deadline) {
+		if state == desk.Failed || time.Now().After(deadline) {
 			return fmt.Errorf("%w: dossier is %s: %s", ErrAutopilot, state, msg)
 		}
 		select {

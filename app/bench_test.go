@@ -8,7 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/applicant"
 	"sohoa/scanner"
 )
@@ -31,15 +31,15 @@ func BenchmarkStartup(b *testing.B) {
 func BenchmarkThumbnails(b *testing.B) {
 	h := newHarness(b, false)
 	ctx := context.Background()
-	v, err := h.desk.NewDossier(ctx, "1.001193", applicant.Applicant{ID: "049195000123", Name: "Trần Thị Bình", Sex: "Nữ"})
+	v, err := h.desk.Dossiers.NewDossier(ctx, "1.001193", applicant.Applicant{ID: "049195000123", Name: "Trần Thị Bình", Sex: "Nữ"})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := h.desk.Scan(ctx, dossier.ScanRequest{Dossier: v.ID, Component: "TP1", Device: "virtual:pages=50",
+	if _, err := h.desk.Capture.Scan(ctx, desk.ScanRequest{Dossier: v.ID, Component: "TP1", Device: "virtual:pages=50",
 		Settings: scanner.Settings{Source: scanner.SourceFeeder, DPI: 200, Mode: scanner.ModeColor}}); err != nil {
 		b.Fatal(err)
 	}
-	v, _ = h.desk.Dossier(ctx, v.ID)
+	v, _ = h.desk.Dossiers.Dossier(ctx, v.ID)
 	tp, _ := v.Component("TP1")
 	if len(tp.Pages) != 50 {
 		b.Fatalf("%d pages", len(tp.Pages))
@@ -47,7 +47,7 @@ func BenchmarkThumbnails(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p := tp.Pages[i%len(tp.Pages)]
-		img, err := h.desk.PageImage(ctx, p)
+		img, err := h.desk.Capture.PageImage(ctx, p)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,7 +10,6 @@ import (
 	"image"
 	"image/color"
 	"slices"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -20,10 +19,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/scanner"
 	_ "sohoa/scanner/virtual" // the training scanner is always available
-	"sohoa/storage"
 )
 
 // scanPrefs are the last device and settings, remembered across sessions.
@@ -34,24 +32,21 @@ type scanPrefs struct {
 	Mode   scanner.ColorMode `json:"mode"`
 }
 
-const settingScan = "ui.scan"
+const settingScan = desk.PrefScan
 
 type cachedThumb struct {
 	rotation int
 	img      image.Image
 }
 
+// captureTab is the capture screen of a dossier: the scanner choice, the page strip, the preview
+// and the page actions.
 type captureTab struct {
-	ws      *workspace
-	root    fyne.CanvasObject
-	title   *widget.Label
-	devices []scanner.Info
-	device  *widget.Select
-	source  *widget.Select
-	dpi     *widget.Select
-	mode    *widget.Select
-	caps    scanner.Capabilities
-	prefs   scanPrefs
+	*scanChoice
+	*pagePreview
+	ws    *workspace
+	root  fyne.CanvasObject
+	title *widget.Label
 
 	scanBtn, importBtn, cancelBtn *widget.Button
 	progress                      *widget.ProgressBar
@@ -67,10 +62,6 @@ type captureTab struct {
 
 	rotL, rotR, moveL, moveR, del, rescan, insert *tipButton
 
-	preview       *canvas.Image
-	previewScroll *container.Scroll
-	zoom          float32
-	zoomLbl       *widget.Label
 	cancelScan    context.CancelFunc
 	scanning      bool
 	suppressCheck bool
@@ -81,7 +72,7 @@ var sourceKeys = map[scanner.Source]string{scanner.SourcePlaten: "scan.source.pl
 var modeKeys = map[scanner.ColorMode]string{scanner.ModeColor: "scan.mode.color", scanner.ModeGray: "scan.mode.gray", scanner.ModeBW: "scan.mode.bw"}
 
 func newCaptureTab(ws *workspace) *captureTab {
-	t := &captureTab{ws: ws, cache: map[int64]cachedThumb{}, pending: map[int64]bool{}, zoom: 1}
+	t := &captureTab{scanChoice: &scanChoice{u: ws.u}, pagePreview: &pagePreview{zoom: 1}, ws: ws, cache: map[int64]cachedThumb{}, pending: map[int64]bool{}}
 	t.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.device = widget.NewSelect(nil, func(string) { t.deviceChanged() })
 	t.device.PlaceHolder = lang.L("scan.device.none")
@@ -153,129 +144,6 @@ func (t *captureTab) clear() {
 	}
 }
 
-// discover lists the scanners in the background and selects the remembered one.
-func (t *captureTab) discover() {
-	u := t.ws.u
-	u.goDo(func(ctx context.Context) {
-		infos, err := scanner.List(ctx)
-		var prefs scanPrefs
-		if s, err := u.desk.DB().Setting(ctx, settingScan); err == nil && s != "" {
-			_ = json.Unmarshal([]byte(s), &prefs)
-		}
-		var keep []scanner.Info
-		for _, in := range infos {
-			if (in.Backend == "virtual") == u.env.Training {
-				keep = append(keep, in)
-			}
-		}
-		uiDo(func() {
-			if err != nil && len(keep) == 0 {
-				u.setStatus(ErrorText(err))
-			}
-			t.devices = keep
-			t.prefs = prefs
-			var names []string
-			sel := ""
-			for _, in := range keep {
-				names = append(names, in.Name)
-				if in.Address == prefs.Device || sel == "" {
-					sel = in.Name
-				}
-			}
-			t.device.SetOptions(names)
-			if sel != "" {
-				t.device.SetSelected(sel)
-			}
-		})
-	})
-}
-
-// deviceAddress is the address of the selected device.
-func (t *captureTab) deviceAddress() string {
-	for _, in := range t.devices {
-		if in.Name == t.device.Selected {
-			return in.Address
-		}
-	}
-	return ""
-}
-
-// deviceChanged reads the device's capabilities and fills the settings with defaults that meet
-// the digitization standard (colour, 200 dpi) or the remembered choice.
-func (t *captureTab) deviceChanged() {
-	addr := t.deviceAddress()
-	if addr == "" {
-		return
-	}
-	u := t.ws.u
-	u.goDo(func(ctx context.Context) {
-		dev, err := scanner.Open(addr)
-		var caps scanner.Capabilities
-		if err == nil {
-			caps, err = dev.Capabilities(ctx)
-			dev.Close()
-		}
-		uiDo(func() {
-			if err != nil {
-				u.setStatus(ErrorText(err))
-				return
-			}
-			t.caps = caps
-			p := t.prefs
-			if p.Device != addr {
-				p = scanPrefs{}
-			}
-			def := scanner.Normalize(scanner.Settings{Source: p.Source, DPI: p.DPI, Mode: p.Mode}, caps)
-			var srcs, dpis, modes []string
-			for _, s := range caps.Sources {
-				srcs = append(srcs, lang.L(sourceKeys[s]))
-			}
-			for _, r := range caps.Resolutions {
-				dpis = append(dpis, fmt.Sprintf("%d dpi", r))
-			}
-			for _, m := range caps.Modes {
-				modes = append(modes, lang.L(modeKeys[m]))
-			}
-			t.source.SetOptions(srcs)
-			t.dpi.SetOptions(dpis)
-			t.mode.SetOptions(modes)
-			t.source.SetSelected(lang.L(sourceKeys[def.Source]))
-			dpi := def.DPI
-			if len(caps.Resolutions) > 0 && !slices.Contains(caps.Resolutions, dpi) {
-				dpi = caps.Resolutions[len(caps.Resolutions)-1]
-				for _, r := range caps.Resolutions {
-					if r >= def.DPI {
-						dpi = r
-						break
-					}
-				}
-			}
-			t.dpi.SetSelected(fmt.Sprintf("%d dpi", dpi))
-			t.mode.SetSelected(lang.L(modeKeys[def.Mode]))
-		})
-	})
-}
-
-// settings reads the chosen scan settings.
-func (t *captureTab) settings() scanner.Settings {
-	var s scanner.Settings
-	for src, k := range sourceKeys {
-		if lang.L(k) == t.source.Selected {
-			s.Source = src
-		}
-	}
-	for m, k := range modeKeys {
-		if lang.L(k) == t.mode.Selected {
-			s.Mode = m
-		}
-	}
-	var dpi int
-	if _, err := fmt.Sscanf(t.dpi.Selected, "%d", &dpi); err == nil {
-		s.DPI = dpi
-	}
-	return s
-}
-
 // showComponent switches the strip and preview to the selected component.
 func (t *captureTab) showComponent() {
 	t.thumbs = nil
@@ -296,7 +164,7 @@ func (t *captureTab) apply() {
 	t.suppressCheck = true
 	t.confirm.SetChecked(c.Confirmed)
 	t.suppressCheck = false
-	editable := t.ws.view.State == dossier.Draft || t.ws.view.State == dossier.Captured
+	editable := t.ws.view.State == desk.Draft || t.ws.view.State == desk.Captured
 	if editable && !t.scanning {
 		t.scanBtn.Enable()
 		t.importBtn.Enable()
@@ -330,7 +198,7 @@ func (t *captureTab) apply() {
 	}
 	t.strip.Refresh()
 	t.applyFiles(c)
-	if !slices.ContainsFunc(c.Pages, func(p storage.Page) bool { return p.ID == t.selected }) {
+	if !slices.ContainsFunc(c.Pages, func(p desk.Page) bool { return p.ID == t.selected }) {
 		t.selected = 0
 		if len(c.Pages) > 0 {
 			t.selectPage(c.Pages[0].ID)
@@ -350,24 +218,24 @@ func (t *captureTab) apply() {
 }
 
 // rotated turns a cached thumbnail to the page's current rotation.
-func (t *captureTab) rotated(ct cachedThumb, p storage.Page) image.Image {
+func (t *captureTab) rotated(ct cachedThumb, p desk.Page) image.Image {
 	if ct.rotation == p.Rotation {
 		return ct.img
 	}
-	img := dossier.Rotate(ct.img, p.Rotation-ct.rotation)
+	img := desk.Rotate(ct.img, p.Rotation-ct.rotation)
 	t.cache[p.ID] = cachedThumb{rotation: p.Rotation, img: img}
 	return img
 }
 
 // loadThumb decodes a stored page and makes its thumbnail in the background.
-func (t *captureTab) loadThumb(p storage.Page) {
+func (t *captureTab) loadThumb(p desk.Page) {
 	if t.pending[p.ID] {
 		return
 	}
 	t.pending[p.ID] = true
 	u := t.ws.u
 	u.goDo(func(ctx context.Context) {
-		img, err := u.desk.PageImage(ctx, p)
+		img, err := u.desk.Capture.PageImage(ctx, p)
 		var th image.Image
 		if err == nil {
 			th = scaleToHeight(img, ThumbHeight)
@@ -389,10 +257,10 @@ func (t *captureTab) loadThumb(p storage.Page) {
 }
 
 // applyFiles shows the imported PDFs as tiles, page by page when poppler can draw them.
-func (t *captureTab) applyFiles(c dossier.ComponentView) {
+func (t *captureTab) applyFiles(c desk.ComponentView) {
 	t.files.Objects = nil
 	for _, f := range c.Files {
-		if f.Role != dossier.RoleImported {
+		if f.Role != desk.RoleImported {
 			continue
 		}
 		signed := ""
@@ -409,10 +277,10 @@ func (t *captureTab) applyFiles(c dossier.ComponentView) {
 }
 
 // renderFilePages draws the first pages of an imported PDF into box, in the background.
-func (t *captureTab) renderFilePages(f storage.File, box *fyne.Container) {
+func (t *captureTab) renderFilePages(f desk.File, box *fyne.Container) {
 	u := t.ws.u
 	u.goDo(func(ctx context.Context) {
-		data, err := u.desk.DB().Blobs().Get(f.Blob)
+		data, err := u.desk.Capture.FileData(ctx, f)
 		var imgs []image.Image
 		if err == nil {
 			imgs, err = renderPDF(ctx, data, 24, 1, 12)
@@ -466,7 +334,7 @@ func (t *captureTab) selectedIndex() int {
 
 func (t *captureTab) updatePageButtons() {
 	i := t.selectedIndex()
-	editable := t.ws.loaded && (t.ws.view.State == dossier.Draft || t.ws.view.State == dossier.Captured) && !t.scanning
+	editable := t.ws.loaded && (t.ws.view.State == desk.Draft || t.ws.view.State == desk.Captured) && !t.scanning
 	for _, b := range []*tipButton{t.rotL, t.rotR, t.del, t.rescan, t.insert} {
 		setEnabled(b, i >= 0 && editable)
 	}
@@ -483,10 +351,10 @@ func setEnabled(b fyne.Disableable, on bool) {
 }
 
 // loadPreview decodes the page at preview size in the background.
-func (t *captureTab) loadPreview(p storage.Page) {
+func (t *captureTab) loadPreview(p desk.Page) {
 	u := t.ws.u
 	u.goDo(func(ctx context.Context) {
-		img, err := u.desk.PageImage(ctx, p)
+		img, err := u.desk.Capture.PageImage(ctx, p)
 		if err == nil {
 			img = scaleToHeight(img, PreviewHeight)
 		}
@@ -502,34 +370,9 @@ func (t *captureTab) loadPreview(p storage.Page) {
 	})
 }
 
-// showImage puts an image in the preview at the current zoom.
-func (t *captureTab) showImage(img image.Image) {
-	t.preview.Image = img
-	t.setZoom(t.zoom)
-}
-
-// setZoom scales the preview: 1 = the page fits the preview's height.
-func (t *captureTab) setZoom(z float32) {
-	t.zoom = min(max(z, 0.25), 6)
-	t.zoomLbl.SetText(strconv.Itoa(int(t.zoom*100+0.5)) + " %")
-	if t.preview.Image == nil {
-		t.preview.Refresh()
-		return
-	}
-	b := t.preview.Image.Bounds()
-	fit := t.previewScroll.Size().Height - 8
-	if fit < 200 {
-		fit = 400
-	}
-	h := fit * t.zoom
-	w := h * float32(b.Dx()) / float32(max(1, b.Dy()))
-	t.preview.SetMinSize(fyne.NewSize(w, h))
-	t.preview.Refresh()
-	t.previewScroll.Refresh()
-}
-
-// scan scans into the component. at >= 0 moves the new pages to that position; replace != 0 deletes
-// that page afterwards (re-scan of one page). Pages appear in the strip as they arrive.
+// scan scans into the component. at >= 0 puts the new pages at that position; replace != 0 puts them
+// in the place of that page (re-scan of one page), both through the desk's ScanInto in one step.
+// Pages appear in the strip as they arrive.
 func (t *captureTab) scan(at int, replace int64) {
 	addr := t.deviceAddress()
 	if addr == "" {
@@ -548,7 +391,7 @@ func (t *captureTab) scan(at int, replace int64) {
 	u.goDo(func(ctx context.Context) {
 		p := scanPrefs{Device: addr, Source: s.Source, DPI: s.DPI, Mode: s.Mode}
 		if b, err := json.Marshal(p); err == nil {
-			_ = u.desk.DB().SetSetting(ctx, settingScan, string(b))
+			_ = u.desk.Settings.SetPref(ctx, settingScan, string(b))
 		}
 	})
 	t.prefs = scanPrefs{Device: addr, Source: s.Source, DPI: s.DPI, Mode: s.Mode}
@@ -564,9 +407,9 @@ func (t *captureTab) scan(at int, replace int64) {
 	var newIDs []int64
 	u.goDo(func(context.Context) {
 		defer cancel()
-		n, err := u.desk.Scan(ctx, dossier.ScanRequest{
+		req := desk.ScanRequest{
 			Dossier: id, Component: comp, Device: addr, Settings: s,
-			OnPage: func(ev dossier.CaptureEvent) {
+			OnPage: func(ev desk.CaptureEvent) {
 				th := scaleToHeight(ev.Image, ThumbHeight)
 				uiDo(func() {
 					newIDs = append(newIDs, ev.Page.ID)
@@ -585,18 +428,14 @@ func (t *captureTab) scan(at int, replace int64) {
 					t.progress.SetValue(min(1, (float64(p.Page)+p.Fraction)/float64(max(1, expectedPages(s)))))
 				})
 			},
-		})
-		if err == nil && (at >= 0 || replace != 0) && n > 0 {
-			var ids []int64
-			uiDoAndWait(func() { ids = slices.Clone(newIDs) })
-			for i, pid := range ids {
-				if err = u.desk.MovePage(ctx, id, comp, pid, at+i); err != nil {
-					break
-				}
-			}
-			if err == nil && replace != 0 {
-				err = u.desk.DeletePage(ctx, id, comp, replace)
-			}
+		}
+		var n int
+		var err error
+		if at >= 0 || replace != 0 {
+			// Insert or re-scan: the desk places the new pages (and drops the replaced one) in one step.
+			n, err = u.desk.Capture.ScanInto(ctx, req, desk.Placement{At: max(at, 0), Replace: replace})
+		} else {
+			n, err = u.desk.Capture.Scan(ctx, req)
 		}
 		uiDo(func() {
 			t.scanning = false
@@ -663,7 +502,7 @@ func (t *captureTab) importPaths(paths []string) {
 	u := t.ws.u
 	u.setStatus(lang.L("import.running"))
 	u.goDo(func(ctx context.Context) {
-		err := u.desk.Import(ctx, id, comp, paths...)
+		err := u.desk.Capture.Import(ctx, id, comp, paths...)
 		uiDo(func() {
 			if err != nil {
 				u.showError(err)
@@ -696,12 +535,12 @@ func (t *captureTab) rotate(deg int) {
 	id, comp, pid := t.ws.id, t.ws.comp, t.selected
 	u := t.ws.u
 	u.goDo(func(ctx context.Context) {
-		err := u.desk.RotatePage(ctx, id, comp, pid, deg)
+		err := u.desk.Capture.RotatePage(ctx, id, comp, pid, deg)
 		uiDo(func() {
 			if err != nil {
 				u.showError(err)
 			}
-			t.ws.reload(func(dossier.View) {
+			t.ws.reload(func(desk.View) {
 				c, _ := t.ws.component()
 				for _, p := range c.Pages {
 					if p.ID == pid {
@@ -726,7 +565,7 @@ func (t *captureTab) moveSelected(delta int) {
 func (t *captureTab) movePage(pid int64, to int) {
 	to = min(max(to, 0), len(t.thumbs)-1)
 	id, comp := t.ws.id, t.ws.comp
-	t.edit(func(ctx context.Context) error { return t.ws.u.desk.MovePage(ctx, id, comp, pid, to) })
+	t.edit(func(ctx context.Context) error { return t.ws.u.desk.Capture.MovePage(ctx, id, comp, pid, to) })
 }
 
 func (t *captureTab) deleteSelected() {
@@ -736,7 +575,7 @@ func (t *captureTab) deleteSelected() {
 	id, comp, pid := t.ws.id, t.ws.comp, t.selected
 	dialog.ShowConfirm(lang.L("page.delete"), lang.L("page.delete.confirm"), func(ok bool) {
 		if ok {
-			t.edit(func(ctx context.Context) error { return t.ws.u.desk.DeletePage(ctx, id, comp, pid) })
+			t.edit(func(ctx context.Context) error { return t.ws.u.desk.Capture.DeletePage(ctx, id, comp, pid) })
 		}
 	}, t.ws.u.win)
 }
@@ -768,7 +607,7 @@ func (ws *workspace) setConfirmed(comp string, ok bool) {
 	id := ws.id
 	u := ws.u
 	u.goDo(func(ctx context.Context) {
-		err := u.desk.Confirm(ctx, id, comp, ok)
+		err := u.desk.Dossiers.Confirm(ctx, id, comp, ok)
 		uiDo(func() {
 			if err != nil {
 				u.showError(err)
@@ -785,7 +624,7 @@ var thumbSize = fyne.NewSize(118, ThumbHeight+44)
 type thumb struct {
 	widget.BaseWidget
 	tab   *captureTab
-	page  storage.Page
+	page  desk.Page
 	index int
 	img   *canvas.Image
 	label *widget.Label
@@ -793,7 +632,7 @@ type thumb struct {
 	dragY float32
 }
 
-func newThumb(t *captureTab, p storage.Page, index int) *thumb {
+func newThumb(t *captureTab, p desk.Page, index int) *thumb {
 	th := &thumb{tab: t, page: p, index: index}
 	th.img = canvas.NewImageFromImage(nil)
 	th.img.FillMode = canvas.ImageFillContain

@@ -14,9 +14,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal/refportal"
-	"sohoa/storage"
 )
 
 // TestTrainingFlow drives the whole flow through the widgets (the autopilot) and checks the dossier
@@ -32,15 +31,15 @@ func TestTrainingFlow(t *testing.T) {
 		t.Fatalf("autopilot: %v", err)
 	}
 	ctx := context.Background()
-	list, err := h.desk.List(ctx, storage.DossierFilter{})
+	list, err := h.desk.Dossiers.List(ctx, desk.DossierFilter{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("dossiers: %v %v", list, err)
 	}
-	v, err := h.desk.Dossier(ctx, list[0].ID)
+	v, err := h.desk.Dossiers.Dossier(ctx, list[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.State != dossier.Submitted || v.PortalCode == "" {
+	if v.State != desk.Submitted || v.PortalCode == "" {
 		t.Fatalf("dossier %s is %s with portal code %q", v.ID, v.State, v.PortalCode)
 	}
 	if v.ProcedureCode != AutopilotProcedure || v.Record.Applicant.ID != "049195000123" || v.Record.Applicant.Name != "Trần Thị Bình" {
@@ -54,7 +53,7 @@ func TestTrainingFlow(t *testing.T) {
 	signed := 0
 	for _, c := range v.Components {
 		for _, f := range c.Files {
-			if f.Role == dossier.RoleSigned && f.Signed {
+			if f.Role == desk.RoleSigned && f.Signed {
 				signed++
 			}
 		}
@@ -186,14 +185,14 @@ func TestApplicantValidation(t *testing.T) {
 	w.fields["dob"].SetText("12/03/1985")
 	test.Tap(w.create)
 	settle(t, u)
-	list, _ := h.desk.List(context.Background(), storage.DossierFilter{})
+	list, _ := h.desk.Dossiers.List(context.Background(), desk.DossierFilter{})
 	if len(list) != 0 || w.formErr.Text == "" {
 		t.Errorf("an ID contradicting the date of birth created %d dossiers (message %q)", len(list), w.formErr.Text)
 	}
 	w.fields["dob"].SetText("12/03/1995")
 	test.Tap(w.create)
 	settle(t, u)
-	list, _ = h.desk.List(context.Background(), storage.DossierFilter{})
+	list, _ = h.desk.Dossiers.List(context.Background(), desk.DossierFilter{})
 	if len(list) != 1 || u.screen != screenWorkspace {
 		t.Fatalf("valid applicant: %d dossiers, screen %s, message %q", len(list), u.screen, w.formErr.Text)
 	}

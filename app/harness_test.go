@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"sohoa/wire"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
 	"sohoa/signing"
@@ -24,7 +26,7 @@ const testOfficer = "Cán bộ Đào Tạo"
 
 type harness struct {
 	dir     string
-	desk    *dossier.Desk
+	desk    *desk.Desk
 	env     Env
 	portal  string
 	srv     *refportal.Server
@@ -36,13 +38,13 @@ func newHarness(t testing.TB, withPortal bool) *harness {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	desk, err := dossier.Open(ctx, dossier.Config{DataDir: filepath.Join(dir, "desk"), Training: true, Officer: testOfficer})
+	d, err := wire.Program{}.Open(ctx, desk.OpenOptions{DataDir: filepath.Join(dir, "desk"), Training: true, Officer: testOfficer})
 	if err != nil {
 		t.Fatalf("open desk: %v", err)
 	}
-	t.Cleanup(func() { desk.Close() })
-	h := &harness{dir: dir, desk: desk}
-	unit, err := desk.Unit(ctx)
+	t.Cleanup(func() { d.Close() })
+	h := &harness{dir: dir, desk: d}
+	unit, err := d.Settings.Unit(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func newHarness(t testing.TB, withPortal bool) *harness {
 		t.Fatalf("training identity: %v", err)
 	}
 	id.Close()
-	h.env = Env{Desk: desk, Training: true, TrainingIdentity: ident, Lang: "vi"}
+	h.env = Env{Desk: d, Training: true, TrainingIdentity: ident, Lang: "vi"}
 	if withPortal {
 		pool := x509.NewCertPool()
 		pool.AddCert(h.trainCA)
@@ -85,6 +87,7 @@ func newHarness(t testing.TB, withPortal bool) *harness {
 		h.srv, h.portal = srv, url
 		cit := refportal.TrainingCitizens()[0]
 		h.env.PortalURL = url
+		h.env.Workers = wire.Program{}.Workers(d, url, nil)
 		h.env.Authorize = func(ctx context.Context) (portal.Token, error) {
 			return portal.TrainingLogin(ctx, url, cit.ID, cit.Password)
 		}

@@ -20,10 +20,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"sohoa/assets/bands"
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/figures"
 	"sohoa/dossier/report"
-	"sohoa/storage"
 )
 
 // Figures are the desk's counts over a period, as the home screen shows them.
@@ -42,8 +41,8 @@ func (f Figures) values() []int {
 var homeRates = []string{bands.Online, bands.Digitization, bands.VNeID, bands.Payment}
 
 // computeFigures reads the desk's figures from the local database (the same figures the reports use).
-func computeFigures(ctx context.Context, d *dossier.Desk, from, to time.Time) (Figures, figures.Counts, error) {
-	f, err := figures.Compute(ctx, d.DB(), from, to, figures.Options{Training: d.Training()})
+func computeFigures(ctx context.Context, d *desk.Desk, from, to time.Time) (Figures, figures.Counts, error) {
+	f, err := d.Reports.Figures(ctx, from, to)
 	if err != nil {
 		return Figures{}, figures.Counts{}, err
 	}
@@ -52,8 +51,8 @@ func computeFigures(ctx context.Context, d *dossier.Desk, from, to time.Time) (F
 }
 
 // deskBands are the colour thresholds: the shipped defaults with the unit's own file laid over them.
-func deskBands(d *dossier.Desk) (*bands.Bands, error) {
-	return bands.LoadFile(filepath.Join(d.DB().Dir(), bands.UnitFile))
+func deskBands(d *desk.Desk) (*bands.Bands, error) {
+	return d.Reports.Bands()
 }
 
 // bandText is a rate with its colour band, e.g. "55.6 % — Vàng".
@@ -67,15 +66,15 @@ func bandText(b *bands.Bands, rate string, v float64) (string, bands.Band) {
 
 // startOfWeek is Monday 00:00 of t's week in the desk's time zone.
 func startOfWeek(t time.Time) time.Time {
-	t = t.In(dossier.Location)
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, dossier.Location)
+	t = t.In(desk.Location)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, desk.Location)
 	wd := (int(day.Weekday()) + 6) % 7 // Monday = 0
 	return day.AddDate(0, 0, -wd)
 }
 
 func startOfDay(t time.Time) time.Time {
-	t = t.In(dossier.Location)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, dossier.Location)
+	t = t.In(desk.Location)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, desk.Location)
 }
 
 type homeScreen struct {
@@ -83,7 +82,7 @@ type homeScreen struct {
 	root    fyne.CanvasObject
 	today   []*widget.Label
 	week    []*widget.Label
-	recent  []dossier.Summary
+	recent  []desk.Summary
 	list    *widget.List
 	newBtn  *widget.Button
 	unitLbl *widget.Label
@@ -168,9 +167,9 @@ func (h *homeScreen) refresh() {
 		day, week0 := startOfDay(now), startOfWeek(now)
 		today, _, err1 := computeFigures(ctx, u.desk, day, day.AddDate(0, 0, 1))
 		week, weekCounts, err2 := computeFigures(ctx, u.desk, week0, week0.AddDate(0, 0, 7))
-		recent, err3 := u.desk.List(ctx, storage.DossierFilter{Limit: 50})
+		recent, err3 := u.desk.Dossiers.List(ctx, desk.DossierFilter{Limit: 50})
 		b, err4 := deskBands(u.desk)
-		unit, _ := u.desk.Unit(ctx)
+		unit, _ := u.desk.Settings.Unit(ctx)
 		uiDo(func() {
 			if err := firstErr(err1, err2, err3, err4); err != nil {
 				u.setStatus(ErrorText(err))
@@ -203,19 +202,19 @@ func firstErr(errs ...error) error {
 }
 
 // stateText translates a dossier state.
-func stateText(s dossier.State) string {
+func stateText(s desk.State) string {
 	switch s {
-	case dossier.Draft:
+	case desk.Draft:
 		return lang.L("state.draft")
-	case dossier.Captured:
+	case desk.Captured:
 		return lang.L("state.captured")
-	case dossier.Signed:
+	case desk.Signed:
 		return lang.L("state.signed")
-	case dossier.Queued:
+	case desk.Queued:
 		return lang.L("state.queued")
-	case dossier.Submitted:
+	case desk.Submitted:
 		return lang.L("state.submitted")
-	case dossier.Failed:
+	case desk.Failed:
 		return lang.L("state.failed")
 	}
 	return string(s)
@@ -236,7 +235,7 @@ func (h *homeScreen) report(peak bool) {
 	u := h.u
 	u.setStatus(lang.L("home.report.running"))
 	u.goDo(func(ctx context.Context) {
-		now := time.Now().In(dossier.Location)
+		now := time.Now().In(desk.Location)
 		var spec report.Spec
 		var name string
 		if peak {
@@ -265,20 +264,12 @@ func (h *homeScreen) report(peak bool) {
 }
 
 // writeReport writes a report as XLSX and PDF under <data>/reports/<name>.* and returns the PDF's path.
-func writeReport(ctx context.Context, d *dossier.Desk, spec report.Spec, name string) (string, error) {
-	unit, err := d.Unit(ctx)
+func writeReport(ctx context.Context, d *desk.Desk, spec report.Spec, name string) (string, error) {
+	r, err := d.Reports.Report(ctx, spec, nil, figures.Options{})
 	if err != nil {
 		return "", err
 	}
-	b, err := deskBands(d)
-	if err != nil {
-		return "", err
-	}
-	r, err := report.Build(ctx, d.DB(), unit, spec, b, figures.Options{Training: d.Training()})
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(d.DB().Dir(), "reports")
+	dir := d.Folder.ReportsDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}

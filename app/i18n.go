@@ -14,14 +14,13 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"sohoa/assets"
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/applicant"
 	"sohoa/portal"
 	"sohoa/scanner"
 	"sohoa/scanner/importer"
 	"sohoa/signing"
 	"sohoa/signing/pkcs11"
-	"sohoa/storage"
 )
 
 // Languages the UI ships, the default first.
@@ -60,69 +59,60 @@ func SetLanguage(code string) error {
 // Language is the UI language in use.
 func Language() string { return current }
 
-const settingLang = "ui.lang"
+const settingLang = desk.PrefLanguage
 
-func savedLanguage(d *dossier.Desk) string {
+func savedLanguage(d *desk.Desk) string {
 	if d == nil {
 		return "vi"
 	}
-	v, err := d.DB().Setting(context.Background(), settingLang)
+	v, err := d.Settings.Pref(context.Background(), settingLang)
 	if err != nil || v == "" {
 		return "vi"
 	}
 	return v
 }
 
-// errorKeys maps sentinel errors to translation keys, most specific first.
-var errorKeys = []struct {
-	err error
-	key string
-}{
-	{dossier.ErrNoUnit, "error.no_unit"},
-	{dossier.ErrUnknownProcedure, "error.unknown_procedure"},
-	{dossier.ErrUnknownComponent, "error.unknown_component"},
-	{dossier.ErrNotFollowed, "error.not_followed"},
-	{dossier.ErrNoPostAddress, "error.no_post_address"},
-	{dossier.ErrDeliveryFixed, "error.delivery_fixed"},
-	{dossier.ErrNothingCaptured, "error.nothing_captured"},
-	{dossier.ErrNotConfirmed, "error.not_confirmed"},
-	{dossier.ErrLocked, "error.locked"},
-	{dossier.ErrIllegalMove, "error.illegal_move"},
-	{dossier.ErrNoAuthorization, "error.no_authorization"},
-	{scanner.ErrFeederEmpty, "error.scan.feeder_empty"},
-	{scanner.ErrJammed, "error.scan.jammed"},
-	{scanner.ErrCoverOpen, "error.scan.cover_open"},
-	{scanner.ErrBusy, "error.scan.busy"},
-	{scanner.ErrGone, "error.scan.gone"},
-	{scanner.ErrUnsupported, "error.scan.unsupported"},
-	{importer.ErrEncrypted, "error.import.encrypted"},
-	{importer.ErrCorrupt, "error.import.corrupt"},
-	{importer.ErrTooLarge, "error.import.too_large"},
-	{importer.ErrUnsupportedFormat, "error.import.format"},
-	{signing.ErrCertExpired, "error.cert.expired"},
-	{signing.ErrCertNotYetValid, "error.cert.not_yet_valid"},
-	{signing.ErrCertKeyUsage, "error.cert.key_usage"},
-	{signing.ErrCertWeakKey, "error.cert.weak_key"},
-	{signing.ErrCertUntrusted, "error.cert.untrusted"},
-	{signing.ErrNoCertificate, "error.cert.none"},
-	{signing.ErrSignFailed, "error.sign.failed"},
-	{signing.ErrTimestamp, "error.sign.timestamp"},
-	{signing.ErrInvalidPDF, "error.sign.invalid_pdf"},
-	{pkcs11.ErrWrongPIN, "error.pin.wrong"},
-	{pkcs11.ErrPINLocked, "error.pin.locked"},
-	{pkcs11.ErrFinalTryNeedsConfirm, "error.pin.final_try"},
-	{pkcs11.ErrSeveralTokens, "error.token.several"},
-	{pkcs11.ErrTokenRemoved, "error.token.removed"},
-	{pkcs11.ErrSessionClosed, "error.token.session"},
-	{pkcs11.ErrMechanismUnsupported, "error.token.mechanism"},
-	{signing.ErrCertRevoked, "error.cert.revoked"},
-	{dossier.ErrInvalidUnit, "error.invalid_unit"},
-	{storage.ErrDiskFull, "error.disk_full"},
-	{storage.ErrBlobCorrupt, "error.blob_corrupt"},
-	{storage.ErrNotFound, "error.not_found"},
-	{storage.ErrBlobMissing, "error.blob_missing"},
-	{applicant.ErrQRFormat, "error.qr_format"},
-	{context.DeadlineExceeded, "error.timeout"},
+// errorKeys maps sentinel errors to translation keys, most specific first; the desk's store and
+// workflow add theirs through AddErrorKeys (the screens do not import them).
+var errorKeys = []desk.ErrorKey{
+	{Err: desk.ErrNoUnit, Key: "error.no_unit"},
+	{Err: desk.ErrNoAuthorization, Key: "error.no_authorization"},
+	{Err: scanner.ErrFeederEmpty, Key: "error.scan.feeder_empty"},
+	{Err: scanner.ErrJammed, Key: "error.scan.jammed"},
+	{Err: scanner.ErrCoverOpen, Key: "error.scan.cover_open"},
+	{Err: scanner.ErrBusy, Key: "error.scan.busy"},
+	{Err: scanner.ErrGone, Key: "error.scan.gone"},
+	{Err: scanner.ErrUnsupported, Key: "error.scan.unsupported"},
+	{Err: importer.ErrEncrypted, Key: "error.import.encrypted"},
+	{Err: importer.ErrCorrupt, Key: "error.import.corrupt"},
+	{Err: importer.ErrTooLarge, Key: "error.import.too_large"},
+	{Err: importer.ErrUnsupportedFormat, Key: "error.import.format"},
+	{Err: signing.ErrCertExpired, Key: "error.cert.expired"},
+	{Err: signing.ErrCertNotYetValid, Key: "error.cert.not_yet_valid"},
+	{Err: signing.ErrCertKeyUsage, Key: "error.cert.key_usage"},
+	{Err: signing.ErrCertWeakKey, Key: "error.cert.weak_key"},
+	{Err: signing.ErrCertUntrusted, Key: "error.cert.untrusted"},
+	{Err: signing.ErrNoCertificate, Key: "error.cert.none"},
+	{Err: signing.ErrSignFailed, Key: "error.sign.failed"},
+	{Err: signing.ErrTimestamp, Key: "error.sign.timestamp"},
+	{Err: signing.ErrInvalidPDF, Key: "error.sign.invalid_pdf"},
+	{Err: pkcs11.ErrWrongPIN, Key: "error.pin.wrong"},
+	{Err: pkcs11.ErrPINLocked, Key: "error.pin.locked"},
+	{Err: pkcs11.ErrFinalTryNeedsConfirm, Key: "error.pin.final_try"},
+	{Err: pkcs11.ErrSeveralTokens, Key: "error.token.several"},
+	{Err: pkcs11.ErrTokenRemoved, Key: "error.token.removed"},
+	{Err: pkcs11.ErrSessionClosed, Key: "error.token.session"},
+	{Err: pkcs11.ErrMechanismUnsupported, Key: "error.token.mechanism"},
+	{Err: signing.ErrCertRevoked, Key: "error.cert.revoked"},
+	{Err: desk.ErrInvalidUnit, Key: "error.invalid_unit"},
+	{Err: applicant.ErrQRFormat, Key: "error.qr_format"},
+	{Err: context.DeadlineExceeded, Key: "error.timeout"},
+}
+
+// AddErrorKeys adds sentinel errors of the packages the screens do not import (the wiring hands them
+// over); call it before the window starts.
+func AddErrorKeys(keys ...desk.ErrorKey) {
+	errorKeys = append(errorKeys, keys...)
 }
 
 // ErrorText is the sentence the officer sees for err, in the UI language: what happened and what
@@ -141,8 +131,8 @@ func ErrorText(err error) string {
 		return lang.L("applicant.reason.other", data)
 	}
 	for _, k := range errorKeys {
-		if errors.Is(err, k.err) {
-			return lang.L(k.key) + " (" + err.Error() + ")"
+		if errors.Is(err, k.Err) {
+			return lang.L(k.Key) + " (" + err.Error() + ")"
 		}
 	}
 	var pe *portal.Error

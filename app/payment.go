@@ -12,15 +12,14 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
-	"sohoa/storage"
+	"sohoa/desk"
 )
 
-// paymentCard shows a payment request: the receipt's payment line (dossier.PaymentNote), the amount and,
+// paymentCard shows a payment request: the receipt's payment line (desk.PaymentNote), the amount and,
 // while unpaid, the payment QR code. Hook: the receipt tab and the queue's detail show it for a dossier
-// with u.desk.Payment(ctx, id) ok.
-func paymentCard(p storage.Payment) fyne.CanvasObject {
-	note := widget.NewLabel(fmt.Sprintf("%s — %s đồng", dossier.PaymentNote(p), groupThousands(p.Amount)))
+// with u.desk.FollowUp.Payment(ctx, id) ok.
+func paymentCard(p desk.Payment) fyne.CanvasObject {
+	note := widget.NewLabel(fmt.Sprintf("%s — %s đồng", desk.PaymentNote(p), groupThousands(p.Amount)))
 	note.Wrapping = fyne.TextWrapWord
 	if p.Paid || p.QR == "" {
 		return note
@@ -36,7 +35,7 @@ func paymentCard(p storage.Payment) fyne.CanvasObject {
 }
 
 // paymentQR is the payment request's QR code.
-func paymentQR(p storage.Payment) (image.Image, error) {
+func paymentQR(p desk.Payment) (image.Image, error) {
 	return qrImage(p.QR, 320)
 }
 

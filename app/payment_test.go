@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/storage"
+	"sohoa/desk"
 )
 
 func TestPaymentCard(t *testing.T) {
@@ -17,7 +17,7 @@ func TestPaymentCard(t *testing.T) {
 			t.Errorf("groupThousands(%d) = %q, want %q", n, got, want)
 		}
 	}
-	p := storage.Payment{Amount: 32000, Reference: "TT-REF-1", QR: "http://127.0.0.1/pay/TT-REF-1"}
+	p := desk.Payment{Amount: 32000, Reference: "TT-REF-1", QR: "http://127.0.0.1/pay/TT-REF-1"}
 	if _, ok := paymentCard(p).(*fyne.Container); !ok {
 		t.Errorf("unpaid card has no QR code beside the note")
 	}

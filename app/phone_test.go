@@ -14,7 +14,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/applicant"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
@@ -26,16 +26,16 @@ func signedDossier(t *testing.T, h *harness) string {
 	t.Helper()
 	ctx := context.Background()
 	a := applicant.Applicant{ID: "049195000123", Name: "Trần Thị Bình", Sex: "Nữ"}
-	v, err := h.desk.NewDossier(ctx, "1.001193", a)
+	v, err := h.desk.Dossiers.NewDossier(ctx, "1.001193", a)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []string{"TP1", "TP2"} {
-		if _, err := h.desk.Scan(ctx, dossier.ScanRequest{Dossier: v.ID, Component: c, Device: "virtual:",
+		if _, err := h.desk.Capture.Scan(ctx, desk.ScanRequest{Dossier: v.ID, Component: c, Device: "virtual:",
 			Settings: scanner.Settings{Source: scanner.SourceFeeder, DPI: 100, MaxPages: 1}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := h.desk.Confirm(ctx, v.ID, c, true); err != nil {
+		if err := h.desk.Dossiers.Confirm(ctx, v.ID, c, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -46,7 +46,7 @@ func signedDossier(t *testing.T, h *harness) string {
 	defer id.Close()
 	pool := x509.NewCertPool()
 	pool.AddCert(h.trainCA)
-	if err := h.desk.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {
+	if err := h.desk.Signing.Sign(ctx, v.ID, id, desk.SignOptions{Roots: pool}); err != nil {
 		t.Fatal(err)
 	}
 	return v.ID
@@ -93,13 +93,13 @@ func TestPhoneAuthorization(t *testing.T) {
 	// Submit with it: the uploader brings the portal code back.
 	test.Tap(sub.submitBtn)
 	settle(t, u)
-	var v dossier.View
+	var v desk.View
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if v, err = h.desk.Dossier(context.Background(), id); err == nil && v.State == dossier.Submitted {
+		if v, err = h.desk.Dossiers.Dossier(context.Background(), id); err == nil && v.State == desk.Submitted {
 			break
 		}
 	}
-	if v.State != dossier.Submitted || v.PortalCode == "" {
+	if v.State != desk.Submitted || v.PortalCode == "" {
 		t.Errorf("after a phone authorization the dossier is %s (%s)", v.State, v.LastError)
 	}
 }
@@ -144,25 +144,25 @@ func TestSubmitByPost(t *testing.T) {
 	sub.byPost.SetChecked(true)
 	test.Tap(sub.submitBtn)
 	settle(t, u)
-	if v, _ := h.desk.Dossier(context.Background(), id); v.State != dossier.Signed {
+	if v, _ := h.desk.Dossiers.Dossier(context.Background(), id); v.State != desk.Signed {
 		t.Fatalf("queued without a delivery address: %s", v.State)
 	}
 	sub.postAddr.SetText("Số 5 Trần Phú, phường Hải Châu, Đà Nẵng")
 	test.Tap(sub.submitBtn)
 	settle(t, u)
-	var v dossier.View
+	var v desk.View
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if v, _ = h.desk.Dossier(context.Background(), id); v.State == dossier.Submitted {
+		if v, _ = h.desk.Dossiers.Dossier(context.Background(), id); v.State == desk.Submitted {
 			break
 		}
 	}
-	if v.State != dossier.Submitted || !v.Record.ByPost || v.Record.PostAddress == "" {
+	if v.State != desk.Submitted || !v.Record.ByPost || v.Record.PostAddress == "" {
 		t.Fatalf("dossier %s, by post %v, address %q", v.State, v.Record.ByPost, v.Record.PostAddress)
 	}
-	if dossier.FeeTotal(v.Record) <= 0 {
+	if desk.FeeTotal(v) <= 0 {
 		t.Errorf("no postal fee on a dossier returned by post: %+v", v.Record.Fees)
 	}
-	m, err := h.desk.Manifest(context.Background(), id)
+	m, err := h.desk.Dossiers.Manifest(context.Background(), id)
 	if err != nil || m.DiaChiNhanKetQuaBuuChinh != v.Record.PostAddress {
 		t.Errorf("manifest postal address %q (%v)", m.DiaChiNhanKetQuaBuuChinh, err)
 	}

@@ -16,15 +16,15 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/internal/atomicfile"
 	"sohoa/portal"
-	"sohoa/storage"
 )
 
+// queueRow is one dossier of the queue with its outbox entry (nil when it has none).
 type queueRow struct {
-	s  dossier.Summary
-	it *storage.OutboxItem
+	s  desk.Summary
+	it *desk.OutboxItem
 }
 
 type queueScreen struct {
@@ -64,10 +64,10 @@ func newQueueScreen(u *UI) *queueScreen {
 			open.OnTapped = func() { u.openDossier(id) }
 			retry := btns.Objects[1].(*widget.Button)
 			retry.OnTapped = func() { q.retry(id) }
-			setEnabled(retry, r.s.State == dossier.Failed)
+			setEnabled(retry, r.s.State == desk.Failed)
 			export := btns.Objects[2].(*widget.Button)
 			export.OnTapped = func() { q.export(id) }
-			setEnabled(export, r.s.State == dossier.Signed || r.s.State == dossier.Queued || r.s.State == dossier.Submitted || r.s.State == dossier.Failed)
+			setEnabled(export, r.s.State == desk.Signed || r.s.State == desk.Queued || r.s.State == desk.Submitted || r.s.State == desk.Failed)
 		})
 	q.root = container.NewPadded(container.NewBorder(
 		container.NewVBox(widget.NewLabelWithStyle(lang.L("queue.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), q.stats),
@@ -77,11 +77,11 @@ func newQueueScreen(u *UI) *queueScreen {
 
 // detail is the second line of a row: procedure, attempts, portal code or last error in plain words.
 func (q *queueScreen) detail(r queueRow) string {
-	s := r.s.ProcedureCode + " · " + r.s.CreatedAt.In(dossier.Location).Format("02/01/2006 15:04")
+	s := r.s.ProcedureCode + " · " + r.s.CreatedAt.In(desk.Location).Format("02/01/2006 15:04")
 	if r.it != nil {
 		s += " · " + lang.L("queue.attempts", map[string]any{"N": r.it.Attempts})
-		if r.s.State == dossier.Queued && r.it.NextAt.After(time.Now()) {
-			s += " · " + lang.L("queue.next", map[string]any{"At": r.it.NextAt.In(dossier.Location).Format("15:04:05")})
+		if r.s.State == desk.Queued && r.it.NextAt.After(time.Now()) {
+			s += " · " + lang.L("queue.next", map[string]any{"At": r.it.NextAt.In(desk.Location).Format("15:04:05")})
 		}
 	}
 	switch {
@@ -99,22 +99,11 @@ func (q *queueScreen) detail(r queueRow) string {
 func (q *queueScreen) refresh() {
 	u := q.u
 	u.goDo(func(ctx context.Context) {
-		list, err := u.desk.List(ctx, storage.DossierFilter{Limit: 500})
-		var items []storage.OutboxItem
-		var stats storage.OutboxStats
-		if err == nil {
-			items, err = u.desk.DB().Outbox(ctx)
-		}
-		if err == nil {
-			stats, err = u.desk.DB().OutboxStats(ctx)
-		}
-		byID := map[string]*storage.OutboxItem{}
-		for i := range items {
-			byID[items[i].DossierID] = &items[i]
-		}
-		rows := make([]queueRow, 0, len(list))
-		for _, s := range list {
-			rows = append(rows, queueRow{s: s, it: byID[s.ID]})
+		queue, err := u.desk.Outbox.Queue(ctx, 500)
+		stats := queue.Stats
+		rows := make([]queueRow, 0, len(queue.Items))
+		for _, it := range queue.Items {
+			rows = append(rows, queueRow{s: it.Summary, it: it.Outbox})
 		}
 		uiDo(func() {
 			if err != nil {
@@ -132,7 +121,7 @@ func (q *queueScreen) refresh() {
 func (q *queueScreen) retry(id string) {
 	u := q.u
 	if u.env.Authorize == nil {
-		u.showError(dossier.ErrNoAuthorization)
+		u.showError(desk.ErrNoAuthorization)
 		return
 	}
 	u.setStatus(lang.L("auth.waiting"))
@@ -142,7 +131,7 @@ func (q *queueScreen) retry(id string) {
 		tok, err := u.env.Authorize(actx)
 		cancel()
 		if err == nil {
-			_, err = u.desk.Submit(ctx, id, tok)
+			_, err = u.desk.Outbox.Submit(ctx, id, tok)
 		}
 		uiDo(func() {
 			if err != nil {
@@ -158,7 +147,7 @@ func (q *queueScreen) retry(id string) {
 
 // exportPath is where the queue's Export writes a dossier package.
 func (u *UI) exportPath(id string) string {
-	return filepath.Join(u.desk.DB().Dir(), "export", id+".zip")
+	return u.desk.Folder.ExportPath(id)
 }
 
 // export writes the dossier package (manifest, signed PDFs, SHA256SUMS) for a manual upload and opens its folder.
@@ -183,7 +172,7 @@ func (q *queueScreen) export(id string) {
 // exportDossier writes the dossier package (dossier.Export) to exportPath(id) and returns the path.
 func (u *UI) exportDossier(ctx context.Context, id string) (string, error) {
 	var buf bytes.Buffer
-	if err := u.desk.Export(ctx, id, &buf); err != nil {
+	if err := u.desk.Dossiers.Export(ctx, id, &buf); err != nil {
 		return "", err
 	}
 	path := u.exportPath(id)

@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/internal/atomicfile"
 )
 
@@ -66,7 +66,7 @@ func (t *receiptTab) apply() {
 		t.info.SetText(lang.L("receipt.intro"))
 	}
 	v := t.ws.view
-	if v.State == dossier.Submitted {
+	if v.State == desk.Submitted {
 		t.makeBtn.SetText(lang.L("receipt.reprint"))
 		t.statusLbl.SetText(lang.L("receipt.portal_status", map[string]any{"Code": v.PortalCode, "Status": portalStatusText(v.PortalStatus)}))
 		t.statusLbl.Show()
@@ -92,7 +92,7 @@ func portalStatusText(s int) string {
 func (t *receiptTab) showPayment(id string) {
 	u := t.ws.u
 	u.goDo(func(ctx context.Context) {
-		p, ok, err := u.desk.Payment(ctx, id)
+		p, ok, err := u.desk.FollowUp.Payment(ctx, id)
 		uiDo(func() {
 			t.payBox.RemoveAll()
 			if err == nil && ok && t.ws.id == id {
@@ -104,7 +104,7 @@ func (t *receiptTab) showPayment(id string) {
 
 // receiptPath is where a dossier's receipt is written: <data>/receipts/<id>.pdf.
 func (u *UI) receiptPath(id string) string {
-	return filepath.Join(u.desk.DB().Dir(), "receipts", id+".pdf")
+	return u.desk.Folder.ReceiptPath(id)
 }
 
 // makeReceipt renders the receipt, writes it, and previews page 1 in the background.
@@ -114,7 +114,7 @@ func (t *receiptTab) makeReceipt() {
 	t.makeBtn.Disable()
 	u.goDo(func(ctx context.Context) {
 		path := u.receiptPath(id)
-		pdf, err := u.desk.Receipt(ctx, id)
+		pdf, err := u.desk.FollowUp.Receipt(ctx, id)
 		if err == nil {
 			err = atomicfile.Write(path, pdf, 0o644)
 		}

@@ -13,7 +13,7 @@ import (
 
 	"sohoa/app/vnkey"
 	"sohoa/app/vnkey/vnentry"
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/applicant"
 )
 
@@ -56,7 +56,7 @@ func TestPageEdits(t *testing.T) {
 	u, _ := h.start(t)
 	ctx := context.Background()
 	a := applicant.Applicant{ID: "049195000123", Name: "Trần Thị Bình", Sex: "Nữ"}
-	v, err := h.desk.NewDossier(ctx, "1.001193", a)
+	v, err := h.desk.Dossiers.NewDossier(ctx, "1.001193", a)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestPageEdits(t *testing.T) {
 	test.Tap(c.scanBtn)
 	settle(t, u)
 	pages := func() []int64 {
-		v, err := h.desk.Dossier(ctx, v.ID)
+		v, err := h.desk.Dossiers.Dossier(ctx, v.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestPageEdits(t *testing.T) {
 	}
 	test.Tap(c.rotR)
 	settle(t, u)
-	vv, _ := h.desk.Dossier(ctx, v.ID)
+	vv, _ := h.desk.Dossiers.Dossier(ctx, v.ID)
 	tp, _ := vv.Component("TP1")
 	if tp.Pages[2].Rotation != 90 {
 		t.Errorf("rotation %d, want 90", tp.Pages[2].Rotation)
@@ -106,14 +106,14 @@ func TestPageEdits(t *testing.T) {
 		t.Errorf("order after the drag %v, want %d first", got, ids[0])
 	}
 	c.selectPage(ids[1])
-	c.edit(func(ctx context.Context) error { return h.desk.DeletePage(ctx, v.ID, "TP1", ids[1]) })
+	c.edit(func(ctx context.Context) error { return h.desk.Capture.DeletePage(ctx, v.ID, "TP1", ids[1]) })
 	settle(t, u)
 	if got := pages(); len(got) != 2 || len(c.thumbs) != 2 {
 		t.Errorf("after delete: %v pages, %d thumbnails", got, len(c.thumbs))
 	}
 	// Signed dossiers lock the page buttons.
-	vv, _ = h.desk.Dossier(ctx, v.ID)
-	if vv.State != dossier.Draft {
+	vv, _ = h.desk.Dossiers.Dossier(ctx, v.ID)
+	if vv.State != desk.Draft {
 		t.Errorf("state %s, want draft (TP2 is empty)", vv.State)
 	}
 	if c.del.Disabled() {
@@ -131,7 +131,7 @@ func TestFridayReport(t *testing.T) {
 		u.home.report(peak)
 		settle(t, u)
 	}
-	dir := filepath.Join(h.desk.DB().Dir(), "reports")
+	dir := filepath.Join(h.desk.Folder.Dir(), "reports")
 	for _, pattern := range []string{"tuan-*-W*.pdf", "tuan-*-W*.xlsx", "cao-diem-*-Q*.pdf", "cao-diem-*-Q*.xlsx"} {
 		files, _ := filepath.Glob(filepath.Join(dir, pattern))
 		if len(files) != 1 {

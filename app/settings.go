@@ -3,12 +3,9 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
-	"image/color"
-	"image/png"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
 	"sohoa/scanner"
 	"sohoa/signing"
 )
@@ -58,7 +54,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 		}
 	})
 	s.language.SetSelected(s.langNames[Language()])
-	dataDir := u.desk.DB().Dir()
+	dataDir := u.desk.Folder.Dir()
 	logFile := u.env.LogFile
 	if logFile == "" {
 		logFile = lang.L("settings.log.stderr")
@@ -103,7 +99,7 @@ func newSettingsScreen(u *UI) *settingsScreen {
 func (s *settingsScreen) refresh() {
 	u := s.u
 	u.goDo(func(ctx context.Context) {
-		unit, err := u.desk.Unit(ctx)
+		unit, err := u.desk.Settings.Unit(ctx)
 		uiDo(func() {
 			if err != nil {
 				s.unit.SetText(ErrorText(err))
@@ -121,7 +117,7 @@ func (s *settingsScreen) refresh() {
 func (s *settingsScreen) editUnit() {
 	u := s.u
 	u.goDo(func(ctx context.Context) {
-		unit, err := u.desk.Unit(ctx)
+		unit, err := u.desk.Settings.Unit(ctx)
 		uiDo(func() {
 			if err == nil {
 				u.setup.load(unit)
@@ -279,18 +275,7 @@ func testSignature(ctx context.Context, u *UI, open func(ctx context.Context) (s
 		return "", err
 	}
 	defer id.Close()
-	img := image.NewRGBA(image.Rect(0, 0, 1654, 2339)) // A4 at 200 dpi
-	for i := range img.Pix {
-		img.Pix[i] = 0xFF
-	}
-	for x := 200; x < 1454; x++ {
-		img.Set(x, 400, color.Black)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return "", err
-	}
-	pdf, err := dossier.AssemblePDF([]dossier.PageImage{{Data: buf.Bytes(), Width: 1654, Height: 2339, DPI: 200}}, nil)
+	pdf, err := u.desk.Signing.TestPage()
 	if err != nil {
 		return "", err
 	}
@@ -350,7 +335,7 @@ func (u *UI) changeLanguage(code string) {
 		u.showError(err)
 		return
 	}
-	u.goDo(func(ctx context.Context) { _ = u.desk.DB().SetSetting(ctx, settingLang, code) })
+	u.goDo(func(ctx context.Context) { _ = u.desk.Settings.SetPref(ctx, settingLang, code) })
 	id := u.ws.id
 	screen := u.screen
 	u.win.SetTitle(lang.L("app.title"))

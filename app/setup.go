@@ -11,8 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
-	"sohoa/storage"
+	"sohoa/desk"
 )
 
 type setupScreen struct {
@@ -34,7 +33,7 @@ func newSetupScreen(u *UI) *setupScreen {
 	s := &setupScreen{u: u}
 	s.code = widget.NewEntry()
 	s.code.SetPlaceHolder("000.00.00.H47")
-	s.code.Validator = func(v string) error { return dossier.ValidUnitCode(strings.TrimSpace(v)) }
+	s.code.Validator = func(v string) error { return desk.ValidUnitCode(strings.TrimSpace(v)) }
 	s.name = widget.NewEntry()
 	s.name.SetPlaceHolder(lang.L("setup.name.hint"))
 	s.address = widget.NewEntry()
@@ -71,7 +70,7 @@ func newSetupScreen(u *UI) *setupScreen {
 }
 
 // load fills the form from the current unit profile (Settings re-uses the form).
-func (s *setupScreen) load(unit storage.Unit) {
+func (s *setupScreen) load(unit desk.Unit) {
 	s.code.SetText(unit.Code)
 	s.name.SetText(unit.Name)
 	s.address.SetText(unit.Address)
@@ -88,8 +87,8 @@ func (s *setupScreen) load(unit storage.Unit) {
 }
 
 // unit reads the form; hotline lines are "label | phone | email".
-func (s *setupScreen) unit() storage.Unit {
-	u := storage.Unit{
+func (s *setupScreen) unit() desk.Unit {
+	u := desk.Unit{
 		Code: strings.TrimSpace(s.code.Text), Name: strings.TrimSpace(s.name.Text),
 		Address: strings.TrimSpace(s.address.Text), Province: strings.TrimSpace(s.province.Text),
 		CounterType: "commune", PortalURL: strings.TrimSpace(s.portal.Text), Training: s.u.env.Training,
@@ -105,14 +104,14 @@ func (s *setupScreen) unit() storage.Unit {
 		for len(parts) < 3 {
 			parts = append(parts, "")
 		}
-		u.Hotlines = append(u.Hotlines, storage.Hotline{Label: strings.TrimSpace(parts[0]), Phone: strings.TrimSpace(parts[1]), Email: strings.TrimSpace(parts[2])})
+		u.Hotlines = append(u.Hotlines, desk.Hotline{Label: strings.TrimSpace(parts[0]), Phone: strings.TrimSpace(parts[1]), Email: strings.TrimSpace(parts[2])})
 	}
 	return u
 }
 
 func (s *setupScreen) submit() {
 	unit := s.unit()
-	if err := dossier.ValidUnitCode(unit.Code); err != nil {
+	if err := desk.ValidUnitCode(unit.Code); err != nil {
 		s.errLbl.SetText(lang.L("setup.err.code"))
 		return
 	}
@@ -123,7 +122,7 @@ func (s *setupScreen) submit() {
 	s.errLbl.SetText("")
 	u := s.u
 	u.goDo(func(ctx context.Context) {
-		err := u.desk.SaveUnit(ctx, unit)
+		err := u.desk.Settings.SaveUnit(ctx, unit)
 		uiDo(func() {
 			if err != nil {
 				s.errLbl.SetText(ErrorText(err))

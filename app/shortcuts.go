@@ -4,15 +4,10 @@ package app
 
 import (
 	"context"
-	"log/slog"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-
-	"sohoa/dossier"
-	"sohoa/portal"
 )
 
 // Shortcuts, also listed on the home screen:
@@ -77,39 +72,24 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 	u.ws.cap.importPaths(paths)
 }
 
-// startUploader runs the outbox uploader until the window closes; changes refresh the screens.
-func (u *UI) startUploader() {
-	up := u.uploader()
-	u.background(func(ctx context.Context) error { return up.Run(ctx, 2*time.Second) })
-}
-
-// background runs a loop that talks to the portal until the window closes; without a portal
-// address there is nothing to run.
-func (u *UI) background(loop func(ctx context.Context) error) {
-	if u.env.PortalURL == "" {
+// startWorkers has the desk's background workers (uploader, status sync; their owner is
+// env.Workers) run while the window is open; what they change refreshes the screens.
+func (u *UI) startWorkers() {
+	if u.env.Workers == nil {
 		return
 	}
-	u.wg.Add(1)
-	go func() {
-		defer u.wg.Done()
-		_ = loop(u.ctx)
-	}()
-}
-
-func (u *UI) uploader() *dossier.Uploader {
-	return &dossier.Uploader{Desk: u.desk, Client: portal.NewClient(u.env.PortalURL), Log: slog.Default(), OnChange: func(id string) {
+	u.env.Workers.Start(u.ctx, func(id string) {
 		uiDo(func() { u.dossierChanged(id) })
-	}}
+	})
 }
 
 // kickUploader uploads what is due now instead of waiting for the next poll.
 func (u *UI) kickUploader() {
-	if u.env.PortalURL == "" {
+	if u.env.Workers == nil {
 		return
 	}
-	up := u.uploader()
 	u.goDo(func(ctx context.Context) {
-		if err := up.Drain(ctx); err != nil && ctx.Err() == nil {
+		if err := u.env.Workers.UploadNow(ctx); err != nil && ctx.Err() == nil {
 			uiDo(func() { u.setStatus(ErrorText(err)) })
 		}
 	})

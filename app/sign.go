@@ -17,7 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/signing"
 )
 
@@ -71,7 +71,7 @@ func newSignTab(ws *workspace) *signTab {
 func (t *signTab) apply() {
 	v := t.ws.view
 	t.checks.Objects = nil
-	editable := v.State == dossier.Draft || v.State == dossier.Captured
+	editable := v.State == desk.Draft || v.State == desk.Captured
 	for _, c := range v.Components {
 		comp := c
 		chk := widget.NewCheck(fmt.Sprintf("%s — %s", c.Name, componentState(c)), nil)
@@ -83,8 +83,8 @@ func (t *signTab) apply() {
 		t.checks.Add(chk)
 	}
 	t.checks.Refresh()
-	setEnabled(t.signBtn, v.State == dossier.Captured && !t.busy)
-	if v.State == dossier.Signed || v.State == dossier.Failed {
+	setEnabled(t.signBtn, v.State == desk.Captured && !t.busy)
+	if v.State == desk.Signed || v.State == desk.Failed {
 		t.reopen.Show()
 	} else {
 		t.reopen.Hide()
@@ -255,7 +255,7 @@ func (t *signTab) run(open func(ctx context.Context) (signing.Identity, error)) 
 		ident, err := open(ctx)
 		if err == nil {
 			roots := u.roots(ident)
-			err = u.desk.Sign(ctx, id, ident, dossier.SignOptions{Roots: roots, TSAURL: u.env.TSAURL})
+			err = u.desk.Signing.Sign(ctx, id, ident, desk.SignOptions{Roots: roots, TSAURL: u.env.TSAURL})
 			ident.Close()
 			if err == nil {
 				report, err = u.verifyDossier(ctx, id, roots)
@@ -298,26 +298,16 @@ func (u *UI) roots(ident signing.Identity) *x509.CertPool {
 
 // verifyDossier verifies every signed file of the dossier and returns the reports as text.
 func (u *UI) verifyDossier(ctx context.Context, id string, roots *x509.CertPool) (string, error) {
-	v, err := u.desk.Dossier(ctx, id)
+	checks, err := u.desk.Signing.VerifySigned(ctx, id, roots, Language())
 	if err != nil {
 		return "", err
 	}
 	var out []string
-	for _, c := range v.Components {
-		for _, f := range c.Files {
-			if f.Role != dossier.RoleSigned {
-				continue
-			}
-			data, err := u.desk.DB().Blobs().Get(f.Blob)
-			if err != nil {
-				return "", err
-			}
-			rep, err := signing.Verify(data, roots)
-			if err != nil {
-				return "", fmt.Errorf("%s: %w", f.Name, err)
-			}
-			out = append(out, f.Name+"\n"+rep.Text(Language()))
+	for _, c := range checks {
+		if c.Err != nil {
+			return "", c.Err
 		}
+		out = append(out, c.File.Name+"\n"+c.Report)
 	}
 	return strings.Join(out, "\n\n"), nil
 }
@@ -331,7 +321,7 @@ func (t *signTab) reopenCapture() {
 			return
 		}
 		u.goDo(func(ctx context.Context) {
-			err := u.desk.ReopenCapture(ctx, id)
+			err := u.desk.Capture.ReopenCapture(ctx, id)
 			uiDo(func() {
 				if err != nil {
 					u.showError(err)

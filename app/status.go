@@ -5,24 +5,9 @@ package app
 
 import (
 	"context"
-	"log/slog"
 
-	"sohoa/dossier"
 	"sohoa/portal"
 )
-
-// statusSyncer follows the submitted dossiers on the portal; OnChange refreshes what is on screen.
-func (u *UI) statusSyncer() *dossier.StatusSyncer {
-	return &dossier.StatusSyncer{Desk: u.desk, Client: portal.NewClient(u.env.PortalURL), Log: slog.Default(),
-		OnChange: func(ch dossier.StatusChange) {
-			uiDo(func() { u.dossierChanged(ch.DossierID) })
-		}}
-}
-
-// startStatusSync runs the status sync until the window closes (every dossier.DefaultSyncInterval).
-func (u *UI) startStatusSync() {
-	u.background(u.statusSyncer().Run)
-}
 
 // syncStatusNow asks the portal about one dossier now (the queue's or the receipt's "refresh" action);
 // an error is shown in the status line in the officer's words.
@@ -32,7 +17,7 @@ func (u *UI) syncStatusNow(id string) {
 	}
 	c := portal.NewClient(u.env.PortalURL)
 	u.goDo(func(ctx context.Context) {
-		ch, err := u.desk.SyncStatus(ctx, c, id)
+		ch, err := u.desk.FollowUp.SyncStatus(ctx, c, id)
 		uiDo(func() {
 			if err != nil {
 				u.setStatus(ErrorText(err))

@@ -15,9 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"sohoa/app/vnkey/vnentry"
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal"
-	"sohoa/storage"
 )
 
 type submitTab struct {
@@ -76,20 +75,20 @@ func newSubmitTab(ws *workspace) *submitTab {
 // apply shows the authorization and the queue state of the dossier.
 func (t *submitTab) apply() {
 	v := t.ws.view
-	setEnabled(t.authBtn, !t.authBusy && (v.State == dossier.Signed || v.State == dossier.Failed))
-	setEnabled(t.phoneBtn, !t.authBusy && t.ws.u.env.PortalURL != "" && (v.State == dossier.Signed || v.State == dossier.Failed))
-	setEnabled(t.submitBtn, t.token != nil && (v.State == dossier.Signed || v.State == dossier.Failed))
+	setEnabled(t.authBtn, !t.authBusy && (v.State == desk.Signed || v.State == desk.Failed))
+	setEnabled(t.phoneBtn, !t.authBusy && t.ws.u.env.PortalURL != "" && (v.State == desk.Signed || v.State == desk.Failed))
+	setEnabled(t.submitBtn, t.token != nil && (v.State == desk.Signed || v.State == desk.Failed))
 	t.code.Text = ""
 	switch v.State {
-	case dossier.Draft, dossier.Captured:
+	case desk.Draft, desk.Captured:
 		t.state.SetText(lang.L("submit.sign_first"))
-	case dossier.Signed:
+	case desk.Signed:
 		t.state.SetText(lang.L("submit.ready"))
-	case dossier.Queued:
+	case desk.Queued:
 		t.state.SetText(queueLine(v))
-	case dossier.Failed:
+	case desk.Failed:
 		t.state.SetText(lang.L("submit.failed", map[string]any{"Reason": outboxReason(v)}))
-	case dossier.Submitted:
+	case desk.Submitted:
 		t.state.SetText(lang.L("submit.done"))
 		t.code.Text = v.PortalCode
 	}
@@ -97,7 +96,7 @@ func (t *submitTab) apply() {
 }
 
 // queueLine describes a queued dossier: attempts and the next try.
-func queueLine(v dossier.View) string {
+func queueLine(v desk.View) string {
 	if v.Outbox == nil {
 		return lang.L("submit.queued")
 	}
@@ -108,7 +107,7 @@ func queueLine(v dossier.View) string {
 	return s
 }
 
-func outboxReason(v dossier.View) string {
+func outboxReason(v desk.View) string {
 	if v.Outbox != nil && v.Outbox.LastError != "" {
 		return outboxErrorText(v.Outbox.ErrorClass, v.Outbox.LastError)
 	}
@@ -119,7 +118,7 @@ func outboxReason(v dossier.View) string {
 func (t *submitTab) authorize() {
 	u := t.ws.u
 	if u.env.Authorize == nil {
-		u.showError(dossier.ErrNoAuthorization)
+		u.showError(desk.ErrNoAuthorization)
 		return
 	}
 	t.authBusy = true
@@ -165,13 +164,13 @@ func (t *submitTab) submit() {
 	byPost, addr := t.byPost.Checked, t.postAddr.Text
 	t.submitBtn.Disable()
 	u.goDo(func(ctx context.Context) {
-		var it storage.OutboxItem
+		var it desk.OutboxItem
 		var err error
 		if byPost { // delivery by post adds its fee before the manifest is built
-			err = u.desk.SetDelivery(ctx, id, true, addr)
+			err = u.desk.Dossiers.SetDelivery(ctx, id, true, addr)
 		}
 		if err == nil {
-			it, err = u.desk.Submit(ctx, id, tok)
+			it, err = u.desk.Outbox.Submit(ctx, id, tok)
 		}
 		uiDo(func() {
 			if err != nil {

@@ -3,7 +3,11 @@
 
 package app
 
-import "sync"
+import (
+	"sync"
+
+	"sohoa/wire"
+)
 
 // uiQueue holds the UI calls background work made since the test goroutine last settled.
 type uiQueue struct {
@@ -47,4 +51,9 @@ func (q *uiQueue) drain() int {
 func init() {
 	q := &uiQueue{}
 	uiDo, uiDoAndWait, drainUI = q.do, q.doAndWait, q.drain
+}
+
+func init() {
+	// What main.go does: the store's and the workflow's error sentences.
+	AddErrorKeys(wire.ErrorKeys()...)
 }

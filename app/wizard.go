@@ -161,7 +161,7 @@ func (w *wizardScreen) reset() {
 // filter runs the catalog search (by code or name, with or without diacritics).
 func (w *wizardScreen) filter() {
 	q := strings.TrimSpace(w.search.Text)
-	cat := w.u.desk.Catalog()
+	cat := w.u.desk.Dossiers.Catalog()
 	if q == "" {
 		w.results = cat.All()
 	} else {
@@ -303,7 +303,7 @@ func (w *wizardScreen) submit() {
 	w.create.Disable()
 	u := w.u
 	u.goDo(func(ctx context.Context) {
-		v, err := u.desk.NewDossier(ctx, code, a)
+		v, err := u.desk.Dossiers.NewDossier(ctx, code, a)
 		uiDo(func() {
 			w.create.Enable()
 			if err != nil {

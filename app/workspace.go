@@ -12,14 +12,14 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 )
 
 type workspace struct {
 	u        *UI
 	root     fyne.CanvasObject
 	id       string
-	view     dossier.View
+	view     desk.View
 	loaded   bool
 	header   *widget.Label
 	compList *widget.List
@@ -94,10 +94,10 @@ func newWorkspace(u *UI) *workspace {
 }
 
 // componentState is the one-line state of a component for the list.
-func componentState(c dossier.ComponentView) string {
+func componentState(c desk.ComponentView) string {
 	pages := len(c.Pages)
 	for _, f := range c.Files {
-		if f.Role == dossier.RoleImported {
+		if f.Role == desk.RoleImported {
 			pages += f.Pages
 		}
 	}
@@ -120,29 +120,29 @@ func (ws *workspace) open(id string) {
 	ws.loaded = false
 	ws.cap.clear()
 	ws.sub.token = nil
-	ws.reload(func(v dossier.View) {
+	ws.reload(func(v desk.View) {
 		switch v.State {
-		case dossier.Draft, dossier.Captured:
+		case desk.Draft, desk.Captured:
 			ws.tabs.SelectIndex(0)
-		case dossier.Signed:
+		case desk.Signed:
 			ws.tabs.SelectIndex(2)
-		case dossier.Queued, dossier.Failed:
+		case desk.Queued, desk.Failed:
 			ws.tabs.SelectIndex(2)
-		case dossier.Submitted:
+		case desk.Submitted:
 			ws.tabs.SelectIndex(3)
 		}
 	})
 }
 
 // reload reads the dossier in the background and refreshes every tab; then runs after (may be nil).
-func (ws *workspace) reload(after func(dossier.View)) {
+func (ws *workspace) reload(after func(desk.View)) {
 	id := ws.id
 	if id == "" {
 		return
 	}
 	u := ws.u
 	u.goDo(func(ctx context.Context) {
-		v, err := u.desk.Dossier(ctx, id)
+		v, err := u.desk.Dossiers.Dossier(ctx, id)
 		uiDo(func() {
 			if err != nil {
 				u.showError(err)
@@ -189,7 +189,7 @@ func (ws *workspace) applyView() {
 }
 
 // component is the selected component's view.
-func (ws *workspace) component() (dossier.ComponentView, bool) {
+func (ws *workspace) component() (desk.ComponentView, bool) {
 	return ws.view.Component(ws.comp)
 }
 

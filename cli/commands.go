@@ -4,19 +4,21 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/applicant"
 	"sohoa/internal/atomicfile"
 	"sohoa/portal"
@@ -24,12 +26,10 @@ import (
 	"sohoa/scanner"
 	"sohoa/signing"
 	"sohoa/signing/pkcs11"
-	"sohoa/signing/pkcs12"
-	"sohoa/storage"
 )
 
 // withDesk runs a command with the desk of the data folder open, closing it afterwards.
-func withDesk(g *Globals, f func(ctx context.Context, d *dossier.Desk, args []string) error) func(*cobra.Command, []string) error {
+func withDesk(g *Globals, f func(ctx context.Context, d *desk.Desk, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
 		d, err := g.OpenDesk(ctx)
@@ -47,7 +47,7 @@ func portalCmd(g *Globals) *cobra.Command {
 		Use:   "portal",
 		Short: "run the reference portal (OIDC login for citizens + the submission API) until interrupted",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			srv, err := refportal.New(refportal.Config{Addr: addr, DataDir: g.dataDir(), VerifyPDF: VerifyForPortal(nil)})
+			srv, err := refportal.New(refportal.Config{Addr: addr, DataDir: g.dataDir(), VerifyPDF: g.Program.VerifyForPortal(nil)})
 			if err != nil {
 				return err
 			}
@@ -93,7 +93,7 @@ func dossierCmd(g *Globals) *cobra.Command {
 	newc := &cobra.Command{
 		Use:   "new",
 		Short: "open a dossier for a procedure and an applicant (from the CCCD QR code or typed)",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			var a applicant.Applicant
 			var err error
 			if qr != "" {
@@ -109,7 +109,7 @@ func dossierCmd(g *Globals) *cobra.Command {
 			if email != "" {
 				a.Email = email
 			}
-			v, err := d.NewDossier(ctx, proc, a)
+			v, err := d.Dossiers.NewDossier(ctx, proc, a)
 			if err != nil {
 				return err
 			}
@@ -130,8 +130,8 @@ func dossierCmd(g *Globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "show a dossier: components, pages, files with hashes, state",
 		Args:  cobra.ExactArgs(1),
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
-			v, err := d.Dossier(ctx, args[0])
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
+			v, err := d.Dossiers.Dossier(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -155,8 +155,8 @@ func dossierCmd(g *Globals) *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "list dossiers, newest first",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
-			l, err := d.List(ctx, storage.DossierFilter{State: state})
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
+			l, err := d.Dossiers.List(ctx, desk.DossierFilter{State: state})
 			if err != nil {
 				return err
 			}
@@ -176,12 +176,12 @@ func dossierCmd(g *Globals) *cobra.Command {
 		Use:   "export ID",
 		Short: "write the dossier package (manifest + signed PDFs + SHA256SUMS) as a zip for a manual upload",
 		Args:  cobra.ExactArgs(1),
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			if out == "" {
 				out = args[0] + ".zip"
 			}
 			var buf bytes.Buffer
-			if err := d.Export(ctx, args[0], &buf); err != nil {
+			if err := d.Dossiers.Export(ctx, args[0], &buf); err != nil {
 				return err
 			}
 			if err := atomicfile.Write(out, buf.Bytes(), 0o644); err != nil {
@@ -201,11 +201,11 @@ func scanCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "scan",
 		Short: "scan pages into a dossier component",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			if device == "" {
 				device = "virtual:"
 			}
-			n, err := d.Scan(ctx, dossier.ScanRequest{Dossier: id, Component: comp, Device: device,
+			n, err := d.Capture.Scan(ctx, desk.ScanRequest{Dossier: id, Component: comp, Device: device,
 				Settings: scanner.Settings{Source: scanner.Source(source), DPI: dpi, Mode: scanner.ColorMode(mode), MaxPages: pages}})
 			if g.JSON {
 				out := map[string]any{"dossier": id, "component": comp, "pages": n}
@@ -238,8 +238,8 @@ func importCmd(g *Globals) *cobra.Command {
 		Use:   "import FILE...",
 		Short: "import the citizen's own files (PDF, JPEG, PNG, TIFF) into a component",
 		Args:  cobra.MinimumNArgs(1),
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
-			if err := d.Import(ctx, id, comp, args...); err != nil {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
+			if err := d.Capture.Import(ctx, id, comp, args...); err != nil {
 				return err
 			}
 			return g.emit(map[string]any{"dossier": id, "component": comp, "files": args}, "%d file(s) imported into %s/%s\n", len(args), id, comp)
@@ -258,19 +258,17 @@ func signCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "sign",
 		Short: "check the certificate, then sign every component of a dossier",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			var ident signing.Identity
 			var pool *x509.CertPool
 			var err error
 			pin := []byte(os.Getenv(pinEnv))
 			defer clear(pin)
 			switch {
-			case training || (module == "" && p12 == "" && d.Training()):
-				ident, pool, err = TrainingIdentity(ctx, d)
-			case module != "":
-				ident, err = pkcs11.OpenWith(module, pkcs11.Selector{TokenLabel: label}, pin, pkcs11.Options{ConfirmFinalTry: finalTry})
-			case p12 != "":
-				ident, err = pkcs12.Open(p12, string(pin))
+			case training || (module == "" && p12 == "" && d.Settings.Training()):
+				ident, pool, err = g.Program.TrainingIdentity(ctx, d)
+			case module != "" || p12 != "":
+				ident, err = g.Program.OpenIdentity(ctx, desk.IdentitySpec{Module: module, TokenLabel: label, ConfirmFinalTry: finalTry, PKCS12: p12, PIN: pin})
 			default:
 				return errors.New("choose a signing identity: --pkcs11-module PATH, --pkcs12 FILE or --training")
 			}
@@ -288,22 +286,22 @@ func signCmd(g *Globals) *cobra.Command {
 				}
 			}
 			if confirm {
-				v, err := d.Dossier(ctx, id)
+				v, err := d.Dossiers.Dossier(ctx, id)
 				if err != nil {
 					return err
 				}
 				for _, c := range v.Components {
 					if len(c.Pages) > 0 || len(c.Files) > 0 {
-						if err := d.Confirm(ctx, id, c.Code, true); err != nil {
+						if err := d.Dossiers.Confirm(ctx, id, c.Code, true); err != nil {
 							return err
 						}
 					}
 				}
 			}
-			if err := d.Sign(ctx, id, ident, dossier.SignOptions{TSAURL: tsa, Roots: pool}); err != nil {
+			if err := d.Signing.Sign(ctx, id, ident, desk.SignOptions{TSAURL: tsa, Roots: pool}); err != nil {
 				return err
 			}
-			v, err := d.Dossier(ctx, id)
+			v, err := d.Dossiers.Dossier(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -385,7 +383,7 @@ func submitCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "submit",
 		Short: "authorize with the citizen's portal account and queue the dossier for upload",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			portalURL, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
@@ -400,17 +398,16 @@ func submitCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			it, err := d.Submit(ctx, id, tok)
+			it, err := d.Outbox.Submit(ctx, id, tok)
 			if err != nil {
 				return err
 			}
 			if wait {
-				u := &dossier.Uploader{Desk: d, Client: portal.NewClient(portalURL)}
-				if err := u.Drain(ctx); err != nil {
+				if err := d.Outbox.Uploader(portal.NewClient(portalURL), desk.UploaderOptions{}).Drain(ctx); err != nil {
 					return err
 				}
 			}
-			v, err := d.Dossier(ctx, id)
+			v, err := d.Dossiers.Dossier(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -441,11 +438,18 @@ func queueCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{Use: "queue", Short: "the outbox: list, run, retry"}
 	list := &cobra.Command{
 		Use: "list", Short: "list the outbox",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
-			items, err := d.DB().Outbox(ctx)
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
+			q, err := d.Outbox.Queue(ctx, 0)
 			if err != nil {
 				return err
 			}
+			items := []desk.OutboxItem{}
+			for _, it := range q.Items {
+				if it.Outbox != nil {
+					items = append(items, *it.Outbox)
+				}
+			}
+			slices.SortFunc(items, func(a, b desk.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
 			if g.JSON {
 				return g.printJSON(items)
 			}
@@ -461,11 +465,11 @@ func queueCmd(g *Globals) *cobra.Command {
 	run.Use, run.Short = "run", "upload everything that is due, then stop (the same as `sohoa upload`)"
 	retry := &cobra.Command{
 		Use: "retry ID", Short: "put a failed dossier back in the queue", Args: cobra.ExactArgs(1),
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
-			if err := d.Retry(ctx, args[0]); err != nil {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
+			if err := d.Outbox.Retry(ctx, args[0]); err != nil {
 				return err
 			}
-			return g.emit(map[string]any{"dossier": args[0], "state": dossier.Queued}, "%s %s\n", args[0], dossier.Queued)
+			return g.emit(map[string]any{"dossier": args[0], "state": desk.Queued}, "%s %s\n", args[0], desk.Queued)
 		}),
 	}
 	c.AddCommand(list, run, retry)
@@ -476,8 +480,8 @@ func receiptCmd(g *Globals) *cobra.Command {
 	var id, out string
 	c := &cobra.Command{
 		Use: "receipt", Short: "write the dossier's receipt (Giấy tiếp nhận hồ sơ và hẹn trả kết quả) as PDF",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
-			pdf, err := d.Receipt(ctx, id)
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
+			pdf, err := d.FollowUp.Receipt(ctx, id)
 			if err != nil {
 				return err
 			}

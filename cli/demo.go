@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/applicant"
 	"sohoa/internal/atomicfile"
 	"sohoa/portal"
@@ -82,13 +82,13 @@ func demoCmd(g *Globals) *cobra.Command {
 // RunDemo performs the training flow and reports each step through say.
 func RunDemo(ctx context.Context, g *Globals, receiptOut string, say func(string)) (DemoResult, error) {
 	var res DemoResult
-	d, err := dossier.Open(ctx, dossier.Config{DataDir: g.dataDir(), Training: true, Officer: g.Officer})
+	d, err := g.Program.Open(ctx, desk.OpenOptions{DataDir: g.dataDir(), Training: true, Officer: g.Officer})
 	if err != nil {
 		return res, err
 	}
 	defer d.Close()
 
-	tp, err := StartTrainingPortal(ctx, g.dataDir())
+	tp, err := g.Program.StartTrainingPortal(ctx, g.dataDir())
 	if err != nil {
 		return res, err
 	}
@@ -102,7 +102,7 @@ func RunDemo(ctx context.Context, g *Globals, receiptOut string, say func(string
 	if err != nil {
 		return res, err
 	}
-	v, err := d.NewDossier(ctx, "1.001193", a)
+	v, err := d.Dossiers.NewDossier(ctx, "1.001193", a)
 	if err != nil {
 		return res, err
 	}
@@ -113,7 +113,7 @@ func RunDemo(ctx context.Context, g *Globals, receiptOut string, say func(string
 	}
 	first, second := v.Components[0].Code, v.Components[1].Code
 
-	n, err := d.Scan(ctx, dossier.ScanRequest{Dossier: v.ID, Component: first, Device: "virtual:",
+	n, err := d.Capture.Scan(ctx, desk.ScanRequest{Dossier: v.ID, Component: first, Device: "virtual:",
 		Settings: scanner.Settings{Source: scanner.SourceFeeder, DPI: 200, Mode: scanner.ModeColor, MaxPages: 3}})
 	if err != nil {
 		return res, err
@@ -125,25 +125,25 @@ func RunDemo(ctx context.Context, g *Globals, receiptOut string, say func(string
 		return res, err
 	}
 	defer os.Remove(photo)
-	if err := d.Import(ctx, v.ID, second, photo); err != nil {
+	if err := d.Capture.Import(ctx, v.ID, second, photo); err != nil {
 		return res, err
 	}
 	say("imported the citizen's photo of the birth certificate into " + second)
 
 	for _, comp := range []string{first, second} {
-		if err := d.Confirm(ctx, v.ID, comp, true); err != nil {
+		if err := d.Dossiers.Confirm(ctx, v.ID, comp, true); err != nil {
 			return res, err
 		}
 	}
-	ident, pool, err := TrainingIdentity(ctx, d)
+	ident, pool, err := g.Program.TrainingIdentity(ctx, d)
 	if err != nil {
 		return res, err
 	}
 	defer ident.Close()
-	if err := d.Sign(ctx, v.ID, ident, dossier.SignOptions{Roots: pool, TSAURL: tp.TSAURL}); err != nil {
+	if err := d.Signing.Sign(ctx, v.ID, ident, desk.SignOptions{Roots: pool, TSAURL: tp.TSAURL}); err != nil {
 		return res, err
 	}
-	res.TrainingCA = filepath.Join(d.DB().Dir(), "training-identity")
+	res.TrainingCA = d.Folder.TrainingIdentityDir()
 	say("signed with the training identity " + ident.Label() + ", timestamped by " + tp.TSAURL)
 
 	tok, err := portal.TrainingLogin(ctx, portalURL, citizen.ID, citizen.Password)
@@ -151,33 +151,33 @@ func RunDemo(ctx context.Context, g *Globals, receiptOut string, say func(string
 		return res, err
 	}
 	say("citizen " + citizen.Name + " authorized the submission")
-	if _, err := d.Submit(ctx, v.ID, tok); err != nil {
+	if _, err := d.Outbox.Submit(ctx, v.ID, tok); err != nil {
 		return res, err
 	}
-	up := &dossier.Uploader{Desk: d, Client: portal.NewClient(portalURL)}
+	up := d.Outbox.Uploader(portal.NewClient(portalURL), desk.UploaderOptions{})
 	uctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if err := up.Drain(uctx); err != nil {
 		return res, err
 	}
-	v, err = d.Dossier(ctx, v.ID)
+	v, err = d.Dossiers.Dossier(ctx, v.ID)
 	if err != nil {
 		return res, err
 	}
 	res.State, res.PortalCode, res.Pages = string(v.State), v.PortalCode, v.PageCount()
-	if v.State != dossier.Submitted {
+	if v.State != desk.Submitted {
 		return res, fmt.Errorf("dossier %s was not submitted: %s", v.ID, v.LastError)
 	}
 	for _, c := range v.Components {
 		for _, f := range c.Files {
-			if f.Role == dossier.RoleSigned {
+			if f.Role == desk.RoleSigned {
 				res.Files = append(res.Files, f.Name)
 			}
 		}
 	}
 	say("uploaded: portal dossier code " + v.PortalCode)
 
-	pdf, err := d.Receipt(ctx, v.ID)
+	pdf, err := d.FollowUp.Receipt(ctx, v.ID)
 	if err != nil {
 		return res, err
 	}

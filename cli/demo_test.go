@@ -9,19 +9,22 @@ import (
 	"strings"
 	"testing"
 
-	"sohoa/dossier"
+	"sohoa/desk"
+	"sohoa/storage"
+	"sohoa/wire"
+
 	"sohoa/portal/refportal"
 )
 
 func TestRunDemo(t *testing.T) {
 	data := t.TempDir()
-	g := &Globals{DataDir: data, Training: true, Out: &bytes.Buffer{}}
+	g := &Globals{Program: wire.Program{}, DataDir: data, Training: true, Out: &bytes.Buffer{}}
 	var steps []string
 	res, err := RunDemo(context.Background(), g, "", func(s string) { steps = append(steps, s) })
 	if err != nil {
 		t.Fatalf("demo: %v (steps: %v)", err, steps)
 	}
-	if res.State != string(dossier.Submitted) || res.PortalCode == "" || res.Pages != 4 || len(res.Files) != 2 {
+	if res.State != string(desk.Submitted) || res.PortalCode == "" || res.Pages != 4 || len(res.Files) != 2 {
 		t.Fatalf("demo result %+v", res)
 	}
 	held, err := refportal.ListDossiers(res.PortalData)
@@ -31,15 +34,16 @@ func TestRunDemo(t *testing.T) {
 	if len(held) != 1 || held[0].PortalCode != res.PortalCode || held[0].MaHoSo != res.Dossier {
 		t.Fatalf("portal holds %+v", held)
 	}
-	d, err := dossier.Open(context.Background(), dossier.Config{DataDir: data, Training: true})
+	// The test reads the store itself (the commands never do).
+	db, err := storage.Open(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
-	if err := d.DB().VerifyAudit(context.Background()); err != nil {
+	defer db.Close()
+	if err := db.VerifyAudit(context.Background()); err != nil {
 		t.Errorf("audit chain: %v", err)
 	}
-	log, err := d.DB().AuditLog(context.Background(), res.Dossier)
+	log, err := db.AuditLog(context.Background(), res.Dossier)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +62,7 @@ func TestRunDemo(t *testing.T) {
 func TestUnitSetAndShow(t *testing.T) {
 	data := t.TempDir()
 	run := func(args ...string) (string, error) {
-		root, g := Root(nil)
+		root, g := Root(wire.Program{}, nil)
 		var out bytes.Buffer
 		g.Out = &out
 		root.SetArgs(append(args, "--data", data))
@@ -92,7 +96,7 @@ func TestUnitSetAndShow(t *testing.T) {
 	if got.Unit.Code != "000.21.30.H47" || got.Unit.CounterType != "postal" || got.Desk != 2 || len(got.Unit.Hotlines) != 1 || got.Unit.Hotlines[0].Phone != "0235.1022" {
 		t.Errorf("unit show: %+v", got)
 	}
-	// A postal counter's dossiers are marked KenhThucHien=3 and numbered from 2001 at desk 2.
+	// A postal counter's dossiers are marked KenhThucHien=3 and numbered 0002, 0011… at desk 2 (9 desks assumed).
 	out, err = run("dossier", "new", "--procedure", "1.001193", "--name", "Trần Thị Bình", "--id", "049195000123", "--json")
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +106,7 @@ func TestUnitSetAndShow(t *testing.T) {
 		Channel int
 	}
 	json.Unmarshal([]byte(out), &v)
-	if !strings.HasSuffix(v.ID, "-2001") || !strings.HasPrefix(v.ID, "000.21.30.H47-") || v.Channel != 3 {
+	if !strings.HasSuffix(v.ID, "-0002") || !strings.HasPrefix(v.ID, "000.21.30.H47-") || v.Channel != 3 {
 		t.Errorf("dossier %+v", v)
 	}
 }

@@ -7,9 +7,9 @@ package cli
 import (
 	"strings"
 
-	"github.com/spf13/cobra"
+	"sohoa/desk"
 
-	"sohoa/dossier"
+	"github.com/spf13/cobra"
 )
 
 func doctorCmd(g *Globals) *cobra.Command {
@@ -20,19 +20,13 @@ func doctorCmd(g *Globals) *cobra.Command {
 		Short: "check the data folder (identity, database, stored files); --repair rebuilds a lost database around the stored files, deleting nothing",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			var st dossier.FolderState
-			var err error
-			if repair {
-				st, err = dossier.RepairFolder(ctx, g.dataDir())
-			} else {
-				st, err = dossier.DiagnoseFolder(ctx, g.dataDir())
-			}
+			st, err := g.Program.Doctor(ctx, g.dataDir(), repair)
 			if err != nil {
 				return err
 			}
 			var exported []string
 			if export != "" && st.Problem == "" {
-				if exported, err = dossier.ExportRecovered(ctx, g.dataDir(), export); err != nil {
+				if exported, err = g.Program.ExportRecovered(ctx, g.dataDir(), export); err != nil {
 					return err
 				}
 			}
@@ -51,7 +45,7 @@ func doctorCmd(g *Globals) *cobra.Command {
 	return c
 }
 
-func (g *Globals) printDoctor(st dossier.FolderState, exported []string) {
+func (g *Globals) printDoctor(st desk.FolderState, exported []string) {
 	state := "ok"
 	if st.Problem != "" {
 		state = "DAMAGED (" + st.Problem + ")"
@@ -67,7 +61,7 @@ func (g *Globals) printDoctor(st dossier.FolderState, exported []string) {
 	g.printf("orphan files:     %d\n", len(st.Orphans))
 	g.printf("recovered files:  %d\n", len(st.Recovered))
 	for _, r := range st.Recovered {
-		g.printf("  %s  %-7s %9d bytes  found %s\n", r.Blob, r.Kind, r.Size, r.FoundAt.In(dossier.Location).Format("2006-01-02 15:04"))
+		g.printf("  %s  %-7s %9d bytes  found %s\n", r.Blob, r.Kind, r.Size, r.FoundAt.In(desk.Location).Format("2006-01-02 15:04"))
 	}
 	if st.MovedDatabase != "" {
 		g.printf("damaged database kept as %s\n", st.MovedDatabase)

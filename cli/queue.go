@@ -13,7 +13,7 @@ import (
 	"github.com/skip2/go-qrcode"
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal"
 )
 
@@ -22,11 +22,11 @@ func SubmissionCommands(g *Globals) []*cobra.Command {
 	return []*cobra.Command{uploadCmd(g), authorizeCmd(g)}
 }
 
-func portalOf(ctx context.Context, d *dossier.Desk, flag string) (string, error) {
+func portalOf(ctx context.Context, d *desk.Desk, flag string) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
-	u, err := d.Unit(ctx)
+	u, err := d.Settings.Unit(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -44,7 +44,7 @@ func uploadCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "upload",
 		Short: "upload what is due in the outbox (resuming interrupted uploads), then stop; --wait also waits for retries",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			base, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
@@ -56,12 +56,12 @@ func uploadCmd(g *Globals) *cobra.Command {
 			if timeout > 0 {
 				cl.Timeout = timeout
 			}
-			u := &dossier.Uploader{Desk: d, Client: cl, Lease: lease, InitialBackoff: initial, MaxBackoff: maxBackoff}
+			u := d.Outbox.Uploader(cl, desk.UploaderOptions{Lease: lease, InitialBackoff: initial, MaxBackoff: maxBackoff})
 			for {
 				if err := u.Drain(ctx); err != nil {
 					return err
 				}
-				st, err := d.DB().OutboxStats(ctx)
+				st, err := d.Outbox.QueueStats(ctx)
 				if err != nil {
 					return err
 				}
@@ -93,7 +93,7 @@ func authorizeCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "authorize",
 		Short: "the citizen approves the submission on their phone (QR code + short code), then the dossier is queued",
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			base, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
@@ -116,7 +116,7 @@ func authorizeCmd(g *Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			it, err := d.Submit(ctx, id, tok)
+			it, err := d.Outbox.Submit(ctx, id, tok)
 			if err != nil {
 				return err
 			}

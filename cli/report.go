@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sohoa/assets/bands"
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/dossier/figures"
 	"sohoa/dossier/report"
 )
@@ -38,7 +38,7 @@ func ReportCmd(g *Globals) *cobra.Command {
 	_ = pf.MarkHidden("now")
 
 	run := func(spec func() (report.Spec, error)) func(*cobra.Command, []string) error {
-		return withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		return withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			s, err := spec()
 			if err != nil {
 				return err
@@ -131,8 +131,8 @@ func ReportCmd(g *Globals) *cobra.Command {
 }
 
 // runReport computes the report of s and writes it to out, or prints the figures.
-func runReport(ctx context.Context, g *Globals, d *dossier.Desk, s report.Spec, out, bandsPath, nowFlag string) error {
-	opt := figures.Options{Training: d.Training()}
+func runReport(ctx context.Context, g *Globals, d *desk.Desk, s report.Spec, out, bandsPath, nowFlag string) error {
+	opt := figures.Options{Training: d.Settings.Training()}
 	if nowFlag != "" {
 		t, err := time.Parse(time.RFC3339, nowFlag)
 		if err != nil {
@@ -141,17 +141,13 @@ func runReport(ctx context.Context, g *Globals, d *dossier.Desk, s report.Spec, 
 		opt.Now = t
 	}
 	if bandsPath == "" {
-		bandsPath = filepath.Join(d.DB().Dir(), BandsFile)
+		bandsPath = filepath.Join(d.Folder.Dir(), BandsFile)
 	}
 	b, err := bands.LoadFile(bandsPath)
 	if err != nil {
 		return err
 	}
-	unit, err := d.Unit(ctx)
-	if err != nil {
-		return err
-	}
-	r, err := report.Build(ctx, d.DB(), unit, s, b, opt)
+	r, err := d.Reports.Report(ctx, s, b, opt)
 	if err != nil {
 		return err
 	}

@@ -11,14 +11,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 )
 
 // Version is set at build time with -ldflags "-X sohoa/cli.Version=...".
 var Version = "dev"
 
-// Globals are the flags every subcommand shares.
+// Globals are the flags every subcommand shares, and the program's wiring.
 type Globals struct {
+	Program  desk.Program // opens desks, identities, the training portal, the workers (sohoa/wire)
 	DataDir  string
 	JSON     bool
 	Lang     string
@@ -28,11 +29,12 @@ type Globals struct {
 }
 
 // GUIFunc starts the desktop window; main.go provides it because only main creates the Fyne app.
-type GUIFunc func(ctx context.Context, g *Globals, autopilotDir string) error
+type GUIFunc func(ctx context.Context, o desk.WindowOptions) error
 
-// Root builds the command tree; the returned Globals hold the parsed shared flags once it ran.
-func Root(gui GUIFunc) (*cobra.Command, *Globals) {
-	g := &Globals{Out: os.Stdout}
+// Root builds the command tree over the program's wiring; the returned Globals hold the parsed
+// shared flags once it ran.
+func Root(prog desk.Program, gui GUIFunc) (*cobra.Command, *Globals) {
+	g := &Globals{Program: prog, Out: os.Stdout}
 	root := &cobra.Command{
 		Use:           "sohoa",
 		Short:         "Số hóa hồ sơ tại bộ phận một cửa — scanning, signing and online submission of paper dossiers",
@@ -52,6 +54,8 @@ func Root(gui GUIFunc) (*cobra.Command, *Globals) {
 	)
 	root.AddCommand(auditCmd(g))
 	root.AddCommand(doctorCmd(g))
+	root.AddCommand(catalogCmd(g))
+	root.AddCommand(holidaysCmd(g))
 	root.AddCommand(SubmissionCommands(g)...)
 	root.AddCommand(StatusCommands(g)...)
 	return root, g
@@ -62,23 +66,25 @@ func (g *Globals) dataDir() string {
 		return g.DataDir
 	}
 	if g.Training {
-		return dossier.DefaultDataDir("training")
+		return g.Program.DefaultDataDir("training")
 	}
-	return dossier.DefaultDataDir("")
+	return g.Program.DefaultDataDir("")
+}
+
+// openOptions are the shared flags as the options of a desk.
+func (g *Globals) openOptions() desk.OpenOptions {
+	return desk.OpenOptions{DataDir: g.DataDir, Training: g.Training, Officer: g.Officer}
 }
 
 // OpenDesk opens the desk of the data folder. A folder without a unit profile runs in training mode.
-func (g *Globals) OpenDesk(ctx context.Context) (*dossier.Desk, error) {
-	d, err := dossier.Open(ctx, dossier.Config{DataDir: g.dataDir(), Training: g.Training, Officer: g.Officer})
+func (g *Globals) OpenDesk(ctx context.Context) (*desk.Desk, error) {
+	o := g.openOptions()
+	o.FallbackToTraining = true
+	d, err := g.Program.Open(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.Unit(ctx); err != nil && !g.Training {
-		d.Close()
-		// Nothing configured: the desk starts in training mode, as the README promises.
-		g.Training = true
-		return dossier.Open(ctx, dossier.Config{DataDir: g.dataDir(), Training: true, Officer: g.Officer})
-	}
+	g.Training = d.Settings.Training()
 	return d, nil
 }
 
@@ -110,7 +116,9 @@ func guiCmd(g *Globals, gui GUIFunc) *cobra.Command {
 			if gui == nil {
 				return fmt.Errorf("this build has no GUI")
 			}
-			return gui(cmd.Context(), g, autopilot)
+			o := g.openOptions()
+			o.FallbackToTraining = true
+			return gui(cmd.Context(), desk.WindowOptions{Desk: o, Lang: g.Lang, Autopilot: autopilot, Version: Version})
 		},
 	}
 	c.Flags().StringVar(&autopilot, "autopilot", "", "walk the whole training flow through the window and save screenshots into this folder (for tests)")

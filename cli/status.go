@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
 )
@@ -66,14 +66,14 @@ func statusCmd(g *Globals) *cobra.Command {
 		Use:   "sync [ID]",
 		Short: "ask the portal about one dossier, or about every submitted dossier that can still change",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			base, err := portalOf(ctx, d, portalURL)
 			if err != nil {
 				return err
 			}
 			cl := portal.NewClient(base)
 			if len(args) == 1 {
-				ch, err := d.SyncStatus(ctx, cl, args[0])
+				ch, err := d.FollowUp.SyncStatus(ctx, cl, args[0])
 				if err != nil {
 					return err
 				}
@@ -83,7 +83,7 @@ func statusCmd(g *Globals) *cobra.Command {
 				printChange(g, ch)
 				return nil
 			}
-			rep, err := d.SyncAll(ctx, cl)
+			rep, err := d.FollowUp.SyncAll(ctx, cl)
 			if err != nil {
 				return err
 			}
@@ -115,17 +115,17 @@ func statusCmd(g *Globals) *cobra.Command {
 		Use:   "show ID",
 		Short: "print a dossier's portal status, result time and payment as the desk last saw them",
 		Args:  cobra.ExactArgs(1),
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
-			v, err := d.Dossier(ctx, args[0])
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
+			v, err := d.Dossiers.Dossier(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			p, hasPay, err := d.Payment(ctx, args[0])
+			p, hasPay, err := d.FollowUp.Payment(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			out := map[string]any{"id": v.ID, "portal_code": v.PortalCode, "status": v.PortalStatus,
-				"fees": dossier.FeeTotal(v.Record), "by_post": v.Record.ByPost, "officer_role": v.Record.OfficerRole}
+				"fees": desk.FeeTotal(v), "by_post": v.Record.ByPost, "officer_role": v.Record.OfficerRole}
 			if !v.Record.ResultAt.IsZero() {
 				out["result_at"] = v.Record.ResultAt
 			}
@@ -135,12 +135,12 @@ func statusCmd(g *Globals) *cobra.Command {
 			if g.JSON {
 				return g.printJSON(out)
 			}
-			g.printf("%s\tportal %s\tstatus %d\tfees %d VND\n", v.ID, v.PortalCode, v.PortalStatus, dossier.FeeTotal(v.Record))
+			g.printf("%s\tportal %s\tstatus %d\tfees %d VND\n", v.ID, v.PortalCode, v.PortalStatus, desk.FeeTotal(v))
 			if !v.Record.ResultAt.IsZero() {
-				g.printf("result at %s\n", v.Record.ResultAt.In(dossier.Location).Format("15:04 02/01/2006"))
+				g.printf("result at %s\n", v.Record.ResultAt.In(desk.Location).Format("15:04 02/01/2006"))
 			}
 			if hasPay {
-				g.printf("%s (%d VND) %s\n", dossier.PaymentNote(p), p.Amount, p.URL)
+				g.printf("%s (%d VND) %s\n", desk.PaymentNote(p), p.Amount, p.URL)
 			}
 			return nil
 		}),
@@ -150,17 +150,17 @@ func statusCmd(g *Globals) *cobra.Command {
 		Use:   "post-fee [VND]",
 		Short: "print or set the unit's fee for delivering a result by post",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
 			if len(args) == 1 {
 				n, err := strconv.ParseInt(args[0], 10, 64)
 				if err != nil {
-					return fmt.Errorf("%w: %q is not an amount in đồng", dossier.ErrInvalidUnit, args[0])
+					return fmt.Errorf("%w: %q is not an amount in đồng", desk.ErrInvalidUnit, args[0])
 				}
-				if err := d.SetPostFee(ctx, n); err != nil {
+				if err := d.Settings.SetPostFee(ctx, n); err != nil {
 					return err
 				}
 			}
-			fee, err := d.PostFee(ctx)
+			fee, err := d.Settings.PostFee(ctx)
 			if err != nil {
 				return err
 			}
@@ -178,15 +178,15 @@ func deliveryCmd(g *Globals) *cobra.Command {
 		Use:   "delivery ID",
 		Short: "record whether the result goes to the citizen by post (--post --address …) or is collected at the counter",
 		Args:  cobra.ExactArgs(1),
-		RunE: withDesk(g, func(ctx context.Context, d *dossier.Desk, args []string) error {
-			if err := d.SetDelivery(ctx, args[0], byPost, address); err != nil {
+		RunE: withDesk(g, func(ctx context.Context, d *desk.Desk, args []string) error {
+			if err := d.Dossiers.SetDelivery(ctx, args[0], byPost, address); err != nil {
 				return err
 			}
-			v, err := d.Dossier(ctx, args[0])
+			v, err := d.Dossiers.Dossier(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			return g.emit(map[string]any{"id": v.ID, "by_post": v.Record.ByPost, "address": v.Record.PostAddress, "fees": dossier.FeeTotal(v.Record)}, "%s: by post %v, fees %d VND\n", v.ID, v.Record.ByPost, dossier.FeeTotal(v.Record))
+			return g.emit(map[string]any{"id": v.ID, "by_post": v.Record.ByPost, "address": v.Record.PostAddress, "fees": desk.FeeTotal(v)}, "%s: by post %v, fees %d VND\n", v.ID, v.Record.ByPost, desk.FeeTotal(v))
 		}),
 	}
 	c.Flags().BoolVar(&byPost, "post", false, "deliver the result by post")
@@ -194,16 +194,16 @@ func deliveryCmd(g *Globals) *cobra.Command {
 	return c
 }
 
-func printChange(g *Globals, ch dossier.StatusChange) {
+func printChange(g *Globals, ch desk.StatusChange) {
 	g.printf("%s\t%s\tstatus %d", ch.DossierID, ch.PortalCode, ch.Status)
 	if ch.Changed {
 		g.printf(" (was %d)", ch.From)
 	}
 	if !ch.ResultAt.IsZero() {
-		g.printf("\tresult %s", ch.ResultAt.In(dossier.Location).Format("15:04 02/01/2006"))
+		g.printf("\tresult %s", ch.ResultAt.In(desk.Location).Format("15:04 02/01/2006"))
 	}
 	if ch.Payment != nil {
-		g.printf("\t%s", dossier.PaymentNote(*ch.Payment))
+		g.printf("\t%s", desk.PaymentNote(*ch.Payment))
 	}
 	g.printf("\n")
 }

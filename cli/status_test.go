@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	deskapi "sohoa/desk"
+	"sohoa/wire"
+
 	"github.com/spf13/cobra"
 
 	"sohoa/dossier"
@@ -32,12 +35,12 @@ func runCmd(t *testing.T, g *Globals, cmds []*cobra.Command, args ...string) (st
 
 func TestStatusCommands(t *testing.T) {
 	ctx := context.Background()
-	desk := &Globals{DataDir: t.TempDir(), Training: true, Out: &bytes.Buffer{}}
+	desk := &Globals{Program: wire.Program{}, DataDir: t.TempDir(), Training: true, Out: &bytes.Buffer{}}
 	res, err := RunDemo(ctx, desk, "", func(string) {})
 	if err != nil {
 		t.Fatal(err)
 	}
-	trainer := &Globals{DataDir: res.PortalData}
+	trainer := &Globals{Program: wire.Program{}, DataDir: res.PortalData}
 	portalCmd := func() []*cobra.Command {
 		c := &cobra.Command{Use: "portal"}
 		c.AddCommand(PortalTrainerCommands(trainer)...)
@@ -69,7 +72,7 @@ func TestStatusCommands(t *testing.T) {
 	}
 	var rep struct {
 		Checked int                    `json:"checked"`
-		Changed []dossier.StatusChange `json:"changed"`
+		Changed []deskapi.StatusChange `json:"changed"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Checked != 1 || len(rep.Changed) != 1 || rep.Changed[0].Status != 9 || rep.Changed[0].ResultAt.IsZero() {
 		t.Fatalf("sync: %s (%v)", out, err)

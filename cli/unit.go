@@ -9,8 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"sohoa/dossier"
-	"sohoa/storage"
+	"sohoa/desk"
 )
 
 func unitCmd(g *Globals) *cobra.Command {
@@ -19,19 +18,19 @@ func unitCmd(g *Globals) *cobra.Command {
 		Use: "show", Short: "print the unit profile and the desk number",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return withUnitDesk(ctx, g, func(d *dossier.Desk) error {
-				u, err := d.Unit(ctx)
+			return withUnitDesk(ctx, g, func(d *desk.Desk) error {
+				u, err := d.Settings.Unit(ctx)
 				if err != nil {
 					return err
 				}
-				desk, err := d.DeskNumber(ctx)
+				num, err := d.Settings.DeskNumber(ctx)
 				if err != nil {
 					return err
 				}
 				if g.JSON {
-					return g.printJSON(map[string]any{"unit": u, "desk": desk})
+					return g.printJSON(map[string]any{"unit": u, "desk": num})
 				}
-				g.printf("%s — %s (%s), desk %d\n", u.Code, u.Name, u.CounterType, desk)
+				g.printf("%s — %s (%s), desk %d\n", u.Code, u.Name, u.CounterType, num)
 				for _, h := range u.Hotlines {
 					g.printf("  %s: %s %s\n", h.Label, h.Phone, h.Email)
 				}
@@ -42,9 +41,9 @@ func unitCmd(g *Globals) *cobra.Command {
 			})
 		},
 	}
-	var u storage.Unit
+	var u desk.Unit
 	var hotlines []string
-	var desk int
+	var deskNo, desks int
 	set := &cobra.Command{
 		Use: "set", Short: "set the unit profile (code, name, counter type, hotlines, portal) and the desk number",
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -54,19 +53,24 @@ func unitCmd(g *Globals) *cobra.Command {
 				for len(parts) < 3 {
 					parts = append(parts, "")
 				}
-				u.Hotlines = append(u.Hotlines, storage.Hotline{Label: parts[0], Phone: parts[1], Email: parts[2]})
+				u.Hotlines = append(u.Hotlines, desk.Hotline{Label: parts[0], Phone: parts[1], Email: parts[2]})
 			}
 			if u.CounterType != "commune" && u.CounterType != "postal" {
 				return fmt.Errorf("--counter must be commune (one-stop desk) or postal (post-office counter), not %q", u.CounterType)
 			}
-			return withUnitDesk(ctx, g, func(d *dossier.Desk) error {
-				if err := d.SaveUnit(ctx, u); err != nil {
+			return withUnitDesk(ctx, g, func(d *desk.Desk) error {
+				if err := d.Settings.SaveUnit(ctx, u); err != nil {
 					return err
 				}
-				if err := d.SetDeskNumber(ctx, desk); err != nil {
+				if err := d.Settings.SetDeskNumber(ctx, deskNo); err != nil {
 					return err
 				}
-				return g.emit(map[string]any{"unit": u, "desk": desk}, "%s — %s, desk %d\n", u.Code, u.Name, desk)
+				if desks > 0 {
+					if err := d.Settings.SetDesks(ctx, max(deskNo, 1), desks); err != nil {
+						return err
+					}
+				}
+				return g.emit(map[string]any{"unit": u, "desk": deskNo}, "%s — %s, desk %d\n", u.Code, u.Name, deskNo)
 			})
 		},
 	}
@@ -78,7 +82,8 @@ func unitCmd(g *Globals) *cobra.Command {
 	f.StringVar(&u.CounterType, "counter", "commune", "commune (one-stop desk) or postal (post-office counter)")
 	f.StringArrayVar(&hotlines, "hotline", nil, `hotline as "label|phone|email" (repeatable), e.g. "Tổng đài 1022|0235.1022|1022@quangnam.gov.vn"`)
 	f.StringVar(&u.PortalURL, "portal", "", "the portal's base URL")
-	f.IntVar(&desk, "desk", 0, "this desk's number in the unit: 0 for a single desk, 1–9 when the unit has several")
+	f.IntVar(&deskNo, "desk", 0, "this desk's number in the unit: 0 for a single desk, 1–9 when the unit has several")
+	f.IntVar(&desks, "desks", 0, "how many desks the unit has (1–9; the same on every desk): desk k of N numbers its dossiers k, k+N, k+2N… of the unit's daily sequence")
 	set.MarkFlagRequired("code")
 	set.MarkFlagRequired("name")
 	c.AddCommand(show, set)
@@ -86,8 +91,8 @@ func unitCmd(g *Globals) *cobra.Command {
 }
 
 // withUnitDesk opens the desk of the data folder as it is, without falling back to training.
-func withUnitDesk(ctx context.Context, g *Globals, f func(*dossier.Desk) error) error {
-	d, err := dossier.Open(ctx, dossier.Config{DataDir: g.dataDir(), Training: g.Training, Officer: g.Officer})
+func withUnitDesk(ctx context.Context, g *Globals, f func(*desk.Desk) error) error {
+	d, err := g.Program.Open(ctx, g.openOptions())
 	if err != nil {
 		return err
 	}

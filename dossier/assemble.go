@@ -158,7 +158,7 @@ func trainingMarkPNG() ([]byte, error) {
 }
 
 // componentPDF assembles a component from its stored pages (rotation applied) and unsigned imports.
-func (d *Desk) componentPDF(ctx context.Context, c ComponentView) ([]byte, error) {
+func (d *core) componentPDF(ctx context.Context, c ComponentView) ([]byte, error) {
 	var pages []PageImage
 	for _, p := range c.Pages {
 		pi, err := d.pageForPDF(ctx, p)
@@ -180,10 +180,38 @@ func (d *Desk) componentPDF(ctx context.Context, c ComponentView) ([]byte, error
 	if len(pages) == 0 && len(extra) == 0 {
 		return nil, nil
 	}
-	return AssemblePDF(pages, extra)
+	pdf, err := AssemblePDF(pages, extra)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkComponentSize(c.Code, len(pages), len(pdf)); err != nil {
+		return nil, err
+	}
+	return pdf, nil
 }
 
-func (d *Desk) pageForPDF(ctx context.Context, p storage.Page) (PageImage, error) {
+// MaxComponentBytes is the largest file the portal accepts for one component (64 MiB, the
+// reference portal's limit); a component must stay under it less SignatureReserve.
+var MaxComponentBytes int64 = 64 << 20
+
+// SignatureReserve is room kept under MaxComponentBytes for what signing and the training mark
+// add to the assembled PDF.
+const SignatureReserve = 1 << 20
+
+// ErrComponentTooLarge: a component's PDF is larger than the portal accepts. Split its pages into
+// two components (or scan them in grey), then sign again.
+var ErrComponentTooLarge = errors.New("dossier: the component is larger than the portal accepts")
+
+// checkComponentSize refuses, before signing, a component the portal would refuse at upload.
+func checkComponentSize(code string, pages, size int) error {
+	if int64(size) <= MaxComponentBytes-SignatureReserve {
+		return nil
+	}
+	return fmt.Errorf("component %s: %d pages make a %.1f MB PDF, the portal accepts at most %d MB; move some pages to another component or scan them in grey, then sign again: %w",
+		code, pages, float64(size)/(1<<20), MaxComponentBytes>>20, ErrComponentTooLarge)
+}
+
+func (d *core) pageForPDF(ctx context.Context, p storage.Page) (PageImage, error) {
 	data, err := d.db.Blobs().Get(p.Blob)
 	if err != nil {
 		return PageImage{}, fmt.Errorf("page %d: %w", p.ID, err)

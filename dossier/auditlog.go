@@ -78,7 +78,7 @@ func ReadAuditCSV(r io.Reader) ([]AuditRow, error) {
 
 // AuditPDF lays out the audit rows of [from, to) with the chain's state and signs the PDF with
 // ident like a component (same reason layout, location, contact, timestamp and pre-sign checks).
-func (d *Desk) AuditPDF(ctx context.Context, from, to time.Time, ident signing.Identity, opt SignOptions) ([]byte, error) {
+func (d *auditSvc) AuditPDF(ctx context.Context, from, to time.Time, ident signing.Identity, opt SignOptions) ([]byte, error) {
 	rows, err := d.AuditRows(ctx, from, to)
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func (d *Desk) AuditPDF(ctx context.Context, from, to time.Time, ident signing.I
 }
 
 // AuditCSV writes the audit rows of [from, to) as CSV and records the export.
-func (d *Desk) AuditCSV(ctx context.Context, from, to time.Time, w io.Writer) (int, error) {
+func (d *auditSvc) AuditCSV(ctx context.Context, from, to time.Time, w io.Writer) (int, error) {
 	rows, err := d.AuditRows(ctx, from, to)
 	if err != nil {
 		return 0, err

@@ -12,35 +12,22 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"sohoa/scanner"
 	"sohoa/scanner/cleanup"
 	"sohoa/scanner/importer"
+	"sohoa/scanner/pipeline"
 	"sohoa/storage"
 )
 
 // JPEGQuality is the quality scanned colour and grey pages are stored at: legible at 200 dpi.
 const JPEGQuality = 85
 
-// CaptureEvent tells the screen about a page that was just stored.
-type CaptureEvent struct {
-	Page  storage.Page
-	Image image.Image // the cleaned pixels, for the thumbnail
-}
-
-// ScanRequest asks for a scan into one component.
-type ScanRequest struct {
-	Dossier, Component string
-	Device             string // device address, e.g. "virtual:" or "sane:test:0"
-	Settings           scanner.Settings
-	OnPage             func(CaptureEvent)     // may be nil; called after the page is safely stored
-	OnProgress         func(scanner.Progress) // may be nil
-}
-
 // Scan scans pages into a component. Every page is stored (blob first, then its row) as soon as it
 // arrives, so pages received before a jam, a pulled cable or a cancel are kept; the error is returned
 // with the number of pages stored.
-func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
+func (d *captureSvc) Scan(ctx context.Context, r ScanRequest) (int, error) {
 	v, err := d.Dossier(ctx, r.Dossier)
 	if err != nil {
 		return 0, err
@@ -70,23 +57,36 @@ func (d *Desk) Scan(ctx context.Context, r ScanRequest) (int, error) {
 		return 0, err
 	}
 	stored := 0
+	// Clean-up and encoding run on every core (scanner/pipeline); pages are stored in their order.
+	pool := pipeline.New(ctx, pipeline.Options{Clean: cleanup.Options{Mode: s.Mode}}, func(dn pipeline.Done) error {
+		if err := d.db.CheckFree(pageEstimate(dn.Page.DPI)); err != nil {
+			return err
+		}
+		res := dn.Result
+		sp, err := d.storeEncoded(ctx, r.Dossier, r.Component, res.Image.Bounds(), res.Data, res.Format, res.Blank, dn.Page.DPI, "scan:"+dev.Address())
+		if err != nil {
+			return err
+		}
+		stored++
+		if r.OnPage != nil {
+			r.OnPage(CaptureEvent{Page: sp, Image: res.Image})
+		}
+		return nil
+	})
+	// The hot folder's journal counts a page as taken once OnPage returns: it is stored by then.
+	stepwise := strings.HasPrefix(dev.Address(), "folder:")
 	scanErr := dev.Scan(ctx, s, scanner.Handler{
 		OnProgress: r.OnProgress,
 		OnPage: func(p scanner.Page) error {
-			if err := d.db.CheckFree(pageEstimate(p.DPI)); err != nil {
+			if err := pool.Submit(p); err != nil || !stepwise {
 				return err
 			}
-			sp, img, err := d.storeImage(ctx, r.Dossier, r.Component, p.Image, p.DPI, s.Mode, "scan:"+dev.Address(), true)
-			if err != nil {
-				return err
-			}
-			stored++
-			if r.OnPage != nil {
-				r.OnPage(CaptureEvent{Page: sp, Image: img})
-			}
-			return nil
+			return pool.Flush()
 		},
 	})
+	if _, err := pool.Close(); scanErr == nil {
+		scanErr = err
+	}
 	if err := d.db.Audit(ctx, d.actor(), "component.scanned", r.Dossier, map[string]any{
 		"component": r.Component, "device": dev.Address(), "pages": stored, "dpi": s.DPI, "mode": s.Mode, "source": s.Source,
 		"error": errString(scanErr)}); err != nil && scanErr == nil {
@@ -128,7 +128,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func (d *Desk) markScanStart(ctx context.Context, id string) error {
+func (d *captureSvc) markScanStart(ctx context.Context, id string) error {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (d *Desk) markScanStart(ctx context.Context, id string) error {
 // storeImage records one page at the end of the component. Scanned pages go through the clean-up
 // pipeline (crop to the paper, deskew, upright, blank flag, size-tuned JPEG); imported photos are
 // only flagged and encoded, never reshaped.
-func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
+func (d *captureSvc) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
 	var data []byte
 	var format string
 	var blank bool
@@ -174,18 +174,26 @@ func (d *Desk) storeImage(ctx context.Context, id, comp string, img image.Image,
 		data = buf.Bytes()
 		blank, _ = cleanup.IsBlank(img)
 	}
-	sha, err := d.db.Blobs().PutBytes(data)
-	if err != nil {
-		return storage.Page{}, nil, err
-	}
-	b := img.Bounds()
-	p := storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
-		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: blank, Source: source, CreatedAt: d.now()}
-	p.ID, err = d.db.AddPage(ctx, p)
+	p, err := d.storeEncoded(ctx, id, comp, img.Bounds(), data, format, blank, dpi, source)
 	if err != nil {
 		return storage.Page{}, nil, err
 	}
 	return p, img, nil
+}
+
+// storeEncoded records an encoded page of pixel size b at the end of the component.
+func (d *captureSvc) storeEncoded(ctx context.Context, id, comp string, b image.Rectangle, data []byte, format string, blank bool, dpi int, source string) (storage.Page, error) {
+	sha, err := d.db.Blobs().PutBytes(data)
+	if err != nil {
+		return storage.Page{}, err
+	}
+	p := storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
+		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: blank, Source: source, CreatedAt: d.now()}
+	p.ID, err = d.db.AddPage(ctx, p)
+	if err != nil {
+		return storage.Page{}, err
+	}
+	return p, nil
 }
 
 func isPaletted(img image.Image) bool {
@@ -196,7 +204,7 @@ func isPaletted(img image.Image) bool {
 // Import adds the citizen's own files (PDF, JPEG, PNG, TIFF) to a component. Images become pages;
 // a PDF is kept as a file (an already-signed PDF byte for byte). Each file is checked before
 // anything is stored, so a bad file stores nothing and names itself in the error.
-func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) error {
+func (d *captureSvc) Import(ctx context.Context, id, comp string, paths ...string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -232,7 +240,7 @@ func (d *Desk) Import(ctx context.Context, id, comp string, paths ...string) err
 	return d.refreshCaptured(ctx, id)
 }
 
-func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
+func (d *captureSvc) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
 	source := "import:" + res.Name
 	switch res.Kind {
 	case "pdf":
@@ -259,16 +267,10 @@ func (d *Desk) storeImport(ctx context.Context, id, comp string, res importer.Re
 		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed})
 }
 
-// File roles.
-const (
-	RoleImported = "imported" // a PDF the citizen brought
-	RoleSigned   = "signed"   // a component PDF signed at this desk: what is submitted
-)
-
 // ErrLocked means the dossier can no longer be edited in its current state.
 var ErrLocked = errors.New("dossier: pages cannot be changed in this state")
 
-func (d *Desk) editable(v View) error {
+func (d *core) editable(v View) error {
 	switch v.State {
 	case Draft, Captured:
 		return nil
@@ -280,7 +282,7 @@ func (d *Desk) editable(v View) error {
 }
 
 // refreshCaptured moves the dossier between draft and captured as required components fill or empty.
-func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
+func (d *core) refreshCaptured(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -301,7 +303,7 @@ func (d *Desk) refreshCaptured(ctx context.Context, id string) error {
 }
 
 // ReopenCapture drops the signatures of a signed (or failed) dossier so its pages can be edited again.
-func (d *Desk) ReopenCapture(ctx context.Context, id string) error {
+func (d *captureSvc) ReopenCapture(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -321,7 +323,7 @@ func (d *Desk) ReopenCapture(ctx context.Context, id string) error {
 }
 
 // PageImage decodes a stored page, with its rotation applied.
-func (d *Desk) PageImage(ctx context.Context, p storage.Page) (image.Image, error) {
+func (d *core) PageImage(ctx context.Context, p storage.Page) (image.Image, error) {
 	b, err := d.db.Blobs().Get(p.Blob)
 	if err != nil {
 		return nil, fmt.Errorf("page %d: %w", p.ID, err)
@@ -333,7 +335,7 @@ func (d *Desk) PageImage(ctx context.Context, p storage.Page) (image.Image, erro
 	return Rotate(img, p.Rotation), nil
 }
 
-func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
+func (d *core) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
 	pages, err := d.db.Pages(ctx, id, comp)
 	if err != nil {
 		return storage.Page{}, err
@@ -347,7 +349,7 @@ func (d *Desk) page(ctx context.Context, id, comp string, pageID int64) (storage
 }
 
 // RotatePage turns a page by a multiple of 90 degrees clockwise.
-func (d *Desk) RotatePage(ctx context.Context, id, comp string, pageID int64, degrees int) error {
+func (d *captureSvc) RotatePage(ctx context.Context, id, comp string, pageID int64, degrees int) error {
 	if degrees%90 != 0 {
 		return fmt.Errorf("rotate page: %d° is not a multiple of 90°", degrees)
 	}
@@ -366,7 +368,7 @@ func (d *Desk) RotatePage(ctx context.Context, id, comp string, pageID int64, de
 }
 
 // DeletePage removes a page from a component (the officer's decision; blank pages are only flagged).
-func (d *Desk) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
+func (d *captureSvc) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
 	if err := d.editableID(ctx, id); err != nil {
 		return err
 	}
@@ -383,7 +385,7 @@ func (d *Desk) DeletePage(ctx context.Context, id, comp string, pageID int64) er
 }
 
 // ReorderPages sets the order of a component's pages; ids must name every page exactly once.
-func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
+func (d *captureSvc) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
 	if err := d.editableID(ctx, id); err != nil {
 		return err
 	}
@@ -412,7 +414,7 @@ func (d *Desk) ReorderPages(ctx context.Context, id, comp string, ids []int64) e
 }
 
 // MovePage moves one page to a new 0-based position within its component.
-func (d *Desk) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
+func (d *captureSvc) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
 	pages, err := d.db.Pages(ctx, id, comp)
 	if err != nil {
 		return err
@@ -431,7 +433,7 @@ func (d *Desk) MovePage(ctx context.Context, id, comp string, pageID int64, to i
 	return d.ReorderPages(ctx, id, comp, ids)
 }
 
-func (d *Desk) editableID(ctx context.Context, id string) error {
+func (d *core) editableID(ctx context.Context, id string) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err

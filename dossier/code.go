@@ -6,47 +6,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"time"
 
 	"sohoa/storage"
 )
 
-// ErrInvalidUnit means a unit profile field is malformed.
-var ErrInvalidUnit = errors.New("dossier: invalid unit profile")
-
-// unitCodeRE is the QCVN 102:2016/BTTTT shape: 000.00.00.H47, 000.00.12.G01, 000.21.30.H47 ...
-var unitCodeRE = regexp.MustCompile(`^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$`)
-
-// ValidUnitCode checks a unit code against the QCVN 102:2016 shape.
-func ValidUnitCode(code string) error {
-	if !unitCodeRE.MatchString(code) {
-		return fmt.Errorf("%w: unit code %q must look like 000.00.00.H47 (QCVN 102:2016); ask the provincial office for your unit's code", ErrInvalidUnit, code)
-	}
-	return nil
-}
-
-// Location is the time zone dossier dates are written in.
-var Location = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}()
-
 // FormatCode builds a dossier code from its parts.
 func FormatCode(unit string, day time.Time, seq int) string {
 	return fmt.Sprintf("%s-%s-%04d", unit, day.In(Location).Format("060102"), seq)
 }
 
-// nextCode takes the next number of the unit's daily sequence; the sequence lives in the store,
-// so it survives restarts and never repeats. A unit with several desks gives each desk a number
-// 1–9: desk k then numbers its dossiers k001–k999 each day, so two desks never hand out the same code.
-func (d *Desk) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
+// nextCode takes the next number of the unit's daily sequence (Circular 01/2018/TT-VPCP Art. 19:
+// <unit code>-<YYMMDD>-<NNNN>, one sequence per unit and day). The desk's own counter lives in the
+// store, so it survives restarts and never repeats. A unit with N desks shares the one sequence by
+// interleaving: desk k (1…N) takes the numbers k, k+N, k+2N… — a single desk numbers 0001, 0002…,
+// two desks 0001/0003… and 0002/0004…; no two desks ever take the same number, no desk number is
+// put in front of the sequence, and the whole range 0001–9999 stays the unit's (see dossier/doc.go).
+func (d *dossierSvc) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
 	day := now.In(Location).Format("060102")
-	desk, err := d.DeskNumber(ctx)
+	desk, desks, err := d.Desks(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -54,14 +33,67 @@ func (d *Desk) nextCode(ctx context.Context, unit string, now time.Time) (string
 	if err != nil {
 		return "", err
 	}
-	limit := 9999
-	if desk > 0 {
-		limit = 999
+	seq, ok := SequenceNumber(n, desk, desks)
+	if !ok {
+		return "", fmt.Errorf("dossier: this desk of unit %s has used all its dossier codes of %s (desk %d of %d)", unit, day, desk, desks)
 	}
-	if n > limit {
-		return "", fmt.Errorf("dossier: this desk of unit %s has used all %d dossier codes of %s", unit, limit, day)
+	return FormatCode(unit, now, seq), nil
+}
+
+// SequenceNumber is the <NNNN> part of the n-th dossier (1, 2, 3…) of the day taken at desk k of a
+// unit with the given number of desks: (n-1)·desks + k. Desk 0 is the unit's only desk (k = 1,
+// desks = 1). ok is false past 9999, the last number the 4-digit format holds.
+func SequenceNumber(n, desk, desks int) (int, bool) {
+	if desk <= 0 || desks <= 0 {
+		desk, desks = 1, 1
 	}
-	return FormatCode(unit, now, desk*1000+n), nil
+	seq := (n-1)*desks + desk
+	return seq, n >= 1 && seq <= 9999
+}
+
+const settingDesks = "desk.count"
+
+// Desks returns this desk's number in its unit and how many desks the unit has: (1, 1) for a
+// unit's only desk. A folder numbered before the count existed (desk number set, no count)
+// counts 9 desks, the most there can be, so its numbers never meet another desk's.
+func (d *core) Desks(ctx context.Context) (desk, desks int, err error) {
+	desk, err = d.DeskNumber(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	v, err := d.db.Setting(ctx, settingDesks)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && v == "") {
+		if desk == 0 {
+			return 1, 1, nil
+		}
+		return desk, 9, nil
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 9 || (desk > n) {
+		return 0, 0, fmt.Errorf("%w (stored: desk %d of %q)", ErrInvalidDesk, desk, v)
+	}
+	if desk == 0 {
+		desk = 1
+	}
+	return desk, n, nil
+}
+
+// SetDesks sets this desk's number k and the number of desks N of its unit (1 ≤ k ≤ N ≤ 9); every
+// desk of the unit must be given the same N.
+func (d *settingsSvc) SetDesks(ctx context.Context, desk, desks int) error {
+	if desks < 1 || desks > 9 || desk < 1 || desk > desks {
+		return fmt.Errorf("%w (given: desk %d of %d)", ErrInvalidDesk, desk, desks)
+	}
+	if err := d.db.SetSetting(ctx, settingDesk, strconv.Itoa(desk)); err != nil {
+		return err
+	}
+	if err := d.db.SetSetting(ctx, settingDesks, strconv.Itoa(desks)); err != nil {
+		return err
+	}
+	return d.db.Audit(ctx, d.actor(), "desk.numbered", "", map[string]any{"desk": desk, "desks": desks})
 }
 
 const settingDesk = "desk.number"
@@ -70,7 +102,7 @@ const settingDesk = "desk.number"
 var ErrInvalidDesk = errors.New("dossier: the desk number must be 0 (the unit's only desk) or 1–9")
 
 // DeskNumber is this desk's number within its unit (0: the unit's only desk).
-func (d *Desk) DeskNumber(ctx context.Context) (int, error) {
+func (d *core) DeskNumber(ctx context.Context) (int, error) {
 	v, err := d.db.Setting(ctx, settingDesk)
 	if errors.Is(err, storage.ErrNotFound) || v == "" {
 		return 0, nil
@@ -86,7 +118,7 @@ func (d *Desk) DeskNumber(ctx context.Context) (int, error) {
 }
 
 // SetDeskNumber sets this desk's number within its unit: 0 for a single desk, 1–9 when the unit has several.
-func (d *Desk) SetDeskNumber(ctx context.Context, n int) error {
+func (d *settingsSvc) SetDeskNumber(ctx context.Context, n int) error {
 	if n < 0 || n > 9 {
 		return fmt.Errorf("%w (given: %d)", ErrInvalidDesk, n)
 	}

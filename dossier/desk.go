@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"sohoa/dossier/applicant"
 	"sohoa/dossier/catalog"
 	"sohoa/dossier/workdays"
 	"sohoa/storage"
@@ -41,8 +40,9 @@ type Config struct {
 	Now      func() time.Time   // nil: time.Now
 }
 
-// Desk is the service behind one counter: it owns the local store and runs the flow.
-type Desk struct {
+// core is what every service of a desk shares: the store, the catalog, the calendar, the clock
+// and the lock that serialises state changes, with the few steps several services take.
+type core struct {
 	cfg   Config
 	db    *storage.DB
 	cat   *catalog.Catalog
@@ -50,6 +50,62 @@ type Desk struct {
 	now   func() time.Time
 	mu    sync.Mutex // serialises state changes of a dossier
 	tokMu sync.Mutex
+	desk  *Desk // the desk these services make up (the workers take the whole desk)
+}
+
+// The services of a desk, one job each, over one core (see sohoa/desk for what each offers).
+type (
+	// dossierSvc opens, reads and lists dossiers; delivery; export.
+	dossierSvc struct{ *core }
+	// captureSvc scans, imports and edits pages.
+	captureSvc struct{ *core }
+	// signSvc signs components and verifies signed files.
+	signSvc struct{ *core }
+	// secretSvc keeps the citizen's authorization and the status tokens, encrypted.
+	secretSvc struct{ *core }
+	// outboxSvc submits, retries, lists the queue and makes the uploader.
+	outboxSvc struct {
+		*core
+		*secretSvc
+	}
+	// followSvc follows status, payment and receipt after submission.
+	followSvc struct {
+		*core
+		*secretSvc
+	}
+	// settingsSvc keeps the unit profile, desk number, fees, preferences; retention.
+	settingsSvc struct{ *core }
+	// reportSvc computes figures and reports.
+	reportSvc struct{ *core }
+	// folderSvc names the places in the data folder.
+	folderSvc struct{ *core }
+	// auditSvc checks and exports the audit log.
+	auditSvc struct{ *core }
+)
+
+// Desk is the service behind one counter: it owns the local store and runs the flow through its
+// services (Services hands them to the screens and commands). The services are embedded so that
+// this package's own code and tests reach every step from the desk.
+type Desk struct {
+	*core
+	*dossierSvc
+	*captureSvc
+	*signSvc
+	*secretSvc
+	*outboxSvc
+	*followSvc
+	*settingsSvc
+	*reportSvc
+	*folderSvc
+	*auditSvc
+}
+
+// newDesk builds the services over one core.
+func newDesk(c *core) *Desk {
+	sec := &secretSvc{c}
+	c.desk = &Desk{core: c, dossierSvc: &dossierSvc{c}, captureSvc: &captureSvc{c}, signSvc: &signSvc{c}, secretSvc: sec,
+		outboxSvc: &outboxSvc{c, sec}, followSvc: &followSvc{c, sec}, settingsSvc: &settingsSvc{c}, reportSvc: &reportSvc{c}, folderSvc: &folderSvc{c}, auditSvc: &auditSvc{c}}
+	return c.desk
 }
 
 // DefaultDataDir is the data folder used when --data is not given: <user config dir>/sohoa/<profile>.
@@ -73,7 +129,7 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Desk{cfg: cfg, db: db, cat: cfg.Catalog, cal: cfg.Calendar, now: cfg.Now}
+	d := newDesk(&core{cfg: cfg, db: db, cat: cfg.Catalog, cal: cfg.Calendar, now: cfg.Now})
 	if d.cat == nil {
 		if d.cat, err = catalog.Default(); err != nil {
 			db.Close()
@@ -82,6 +138,10 @@ func Open(ctx context.Context, cfg Config) (*Desk, error) {
 	}
 	if d.cal == nil {
 		d.cal = workdays.Default()
+	}
+	if err := d.loadUnitData(cfg.Catalog != nil); err != nil {
+		db.Close()
+		return nil, err
 	}
 	if d.now == nil {
 		d.now = time.Now
@@ -104,7 +164,7 @@ const settingHygiene = "hygiene.last"
 // hygiene collects blobs a crash left without a row (once they are an hour old) and applies the
 // retention rules. Both walk the store, so a desk opened many times a day (every CLI command
 // opens it) does this at most once a day.
-func (d *Desk) hygiene(ctx context.Context) error {
+func (d *settingsSvc) hygiene(ctx context.Context) error {
 	now := d.now()
 	if last, err := d.db.Setting(ctx, settingHygiene); err == nil && last != "" {
 		if t, err := time.Parse(time.RFC3339, last); err == nil && now.Sub(t) < 24*time.Hour && !t.After(now) {
@@ -125,31 +185,25 @@ func (d *Desk) hygiene(ctx context.Context) error {
 // Close releases the store.
 func (d *Desk) Close() error { return d.db.Close() }
 
-// DB exposes the store to the CLI's maintenance commands and to tests.
-func (d *Desk) DB() *storage.DB { return d.db }
-
 // Catalog is the procedure catalog in use.
-func (d *Desk) Catalog() *catalog.Catalog { return d.cat }
+func (d *dossierSvc) Catalog() *catalog.Catalog { return d.cat }
 
 // Calendar is the working-day calendar in use.
-func (d *Desk) Calendar() *workdays.Calendar { return d.cal }
+func (d *dossierSvc) Calendar() *workdays.Calendar { return d.cal }
 
 // Training reports whether the desk runs in training mode.
-func (d *Desk) Training() bool { return d.cfg.Training }
+func (d *settingsSvc) Training() bool { return d.cfg.Training }
 
 // Officer is the name of the officer at the desk ("" when not set).
-func (d *Desk) Officer() string { return d.cfg.Officer }
+func (d *settingsSvc) Officer() string { return d.cfg.Officer }
 
 // SetOfficer changes the officer at the desk.
-func (d *Desk) SetOfficer(name string) { d.cfg.Officer = name }
-
-// ErrNoUnit means the desk has no unit profile yet: the first-run set-up must be completed.
-var ErrNoUnit = errors.New("dossier: no unit profile is set up on this desk; finish the set-up (unit code and name) or start training mode")
+func (d *settingsSvc) SetOfficer(name string) { d.cfg.Officer = name }
 
 const settingUnit = "unit.current"
 
 // Unit returns the desk's unit profile.
-func (d *Desk) Unit(ctx context.Context) (storage.Unit, error) {
+func (d *core) Unit(ctx context.Context) (storage.Unit, error) {
 	code, err := d.db.Setting(ctx, settingUnit)
 	if errors.Is(err, storage.ErrNotFound) || code == "" {
 		return storage.Unit{}, ErrNoUnit
@@ -165,7 +219,7 @@ func (d *Desk) Unit(ctx context.Context) (storage.Unit, error) {
 }
 
 // SaveUnit stores the unit profile and makes it the desk's current unit.
-func (d *Desk) SaveUnit(ctx context.Context, u storage.Unit) error {
+func (d *settingsSvc) SaveUnit(ctx context.Context, u storage.Unit) error {
 	if err := ValidUnitCode(u.Code); err != nil {
 		return err
 	}
@@ -181,28 +235,11 @@ func (d *Desk) SaveUnit(ctx context.Context, u storage.Unit) error {
 	return d.db.Audit(ctx, d.actor(), "unit.saved", "", map[string]any{"code": u.Code, "name": u.Name, "counter": u.CounterType})
 }
 
-func (d *Desk) actor() string {
+func (d *core) actor() string {
 	if d.cfg.Officer != "" {
 		return d.cfg.Officer
 	}
 	return "desk"
-}
-
-// Record is the domain part of a dossier kept as JSON beside the indexed columns.
-type Record struct {
-	Applicant     applicant.Applicant `json:"applicant"`
-	ProcedureName string              `json:"procedure_name"`
-	FieldName     string              `json:"field_name,omitempty"`
-	ProcessDays   int                 `json:"process_days"`
-	Fees          []catalog.Fee       `json:"fees,omitempty"`
-	ByPost        bool                `json:"by_post,omitempty"`
-	PostAddress   string              `json:"post_address,omitempty"`
-	OfficerRole   string              `json:"officer_role,omitempty"` // the receiving officer's role (RoleOf the counter type)
-	ScanStarted   time.Time           `json:"scan_started,omitzero"`
-	SubmittedAt   time.Time           `json:"submitted_at,omitzero"`
-	ResultAt      time.Time           `json:"result_at,omitzero"` // when the portal reported the result (NgayKetThucXuLy)
-	VNeID         bool                `json:"vneid,omitempty"`
-	Signer        string              `json:"signer,omitempty"`
 }
 
 func decodeRecord(row storage.Dossier) (Record, error) {

@@ -68,7 +68,7 @@ func scan(t *testing.T, d *dossier.Desk, id, comp, device string, pages int) (in
 
 func trainingIdentity(t *testing.T, d *dossier.Desk) (signing.Identity, *x509.CertPool) {
 	t.Helper()
-	id, ca, err := pkcs12.Training(filepath.Join(d.DB().Dir(), "training-identity"), "Nguyễn Thị Hoa", "UBND xã Đào Tạo")
+	id, ca, err := pkcs12.Training(filepath.Join(dossier.StoreOf(d).Dir(), "training-identity"), "Nguyễn Thị Hoa", "UBND xã Đào Tạo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,8 @@ func TestDeskNumbersKeepCodesApart(t *testing.T) {
 			t.Errorf("desk 10 accepted: %v", err)
 		}
 	}
-	want := []string{"000.00.00.H47-261126-1001", "000.00.00.H47-261126-1002", "000.00.00.H47-261126-2001", "000.00.00.H47-261126-2002"}
+	// Numbered without a desk count: 9 desks assumed, interleaved (see dossier/code.go).
+	want := []string{"000.00.00.H47-261126-0001", "000.00.00.H47-261126-0010", "000.00.00.H47-261126-0002", "000.00.00.H47-261126-0011"}
 	for i := range want {
 		if codes[i] != want[i] {
 			t.Errorf("code %d = %s, want %s", i, codes[i], want[i])
@@ -163,7 +164,7 @@ func TestSignDerivesCapturedAfterCrash(t *testing.T) {
 	id, pool := trainingIdentity(t, d)
 	v := captured(t, d)
 	// As after a crash between storing a page and moving the state: complete, but still a draft.
-	if err := d.DB().SetDossierState(ctx, v.ID, "captured", "draft"); err != nil {
+	if err := dossier.StoreOf(d).SetDossierState(ctx, v.ID, "captured", "draft"); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {
@@ -209,7 +210,7 @@ func TestJamKeepsPagesAlreadyScanned(t *testing.T) {
 			t.Errorf("page %d unreadable: %v", p.ID, err)
 		}
 	}
-	if dangling, err := d.DB().Dangling(ctx); err != nil || len(dangling) != 0 {
+	if dangling, err := dossier.StoreOf(d).Dangling(ctx); err != nil || len(dangling) != 0 {
 		t.Errorf("dangling blobs %v %v", dangling, err)
 	}
 	if _, err := scan(t, d, v.ID, "TP1", "virtual:empty", 0); !errors.Is(err, scanner.ErrFeederEmpty) {
@@ -406,7 +407,7 @@ func TestFlowSubmitsExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The training desk signs offline: the missing revocation check is recorded, not silent.
-	log, err := d.DB().AuditLog(ctx, v.ID)
+	log, err := dossier.StoreOf(d).AuditLog(ctx, v.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +433,7 @@ func TestFlowSubmitsExactlyOnce(t *testing.T) {
 		t.Fatalf("state %s, code %q, error %q", v.State, v.PortalCode, v.LastError)
 	}
 	// The citizen's token is gone once the dossier is submitted.
-	if s, _ := d.DB().Setting(ctx, "citizen-token."+v.ID); s != "" {
+	if s, _ := dossier.StoreOf(d).Setting(ctx, "citizen-token."+v.ID); s != "" {
 		t.Errorf("citizen token still stored after submission")
 	}
 	// A second drain and a second submit send nothing.
@@ -460,13 +461,13 @@ func TestFlowSubmitsExactlyOnce(t *testing.T) {
 	}
 
 	// Retention: with page images kept 0 days... a zero keeps forever; one day after submission they go.
-	if err := d.DB().SetSetting(ctx, dossier.SettingPageDays, "1"); err != nil {
+	if err := dossier.StoreOf(d).SetSetting(ctx, dossier.SettingPageDays, "1"); err != nil {
 		t.Fatal(err)
 	}
 	if res, err := d.Purge(ctx); err != nil || res.Pages != 0 {
 		t.Errorf("purge on the day of submission: %+v %v", res, err)
 	}
-	if _, err := d.DB().SQL().ExecContext(ctx, `UPDATE dossiers SET updated_at = updated_at - ? WHERE id = ?`, int64(48*time.Hour), v.ID); err != nil {
+	if _, err := dossier.StoreOf(d).SQL().ExecContext(ctx, `UPDATE dossiers SET updated_at = updated_at - ? WHERE id = ?`, int64(48*time.Hour), v.ID); err != nil {
 		t.Fatal(err)
 	}
 	res, err := d.Purge(ctx)
@@ -477,7 +478,7 @@ func TestFlowSubmitsExactlyOnce(t *testing.T) {
 	if v.PageCount() != 0 || len(v.Components[0].Files) != 1 {
 		t.Errorf("after purge: %d pages, files %+v", v.PageCount(), v.Components[0].Files)
 	}
-	if dangling, _ := d.DB().Dangling(ctx); len(dangling) != 0 {
+	if dangling, _ := dossier.StoreOf(d).Dangling(ctx); len(dangling) != 0 {
 		t.Errorf("purge left dangling rows: %v", dangling)
 	}
 }
@@ -506,7 +507,7 @@ func TestUploaderClassifiesPortalErrors(t *testing.T) {
 	if took, err := u.Once(ctx); !took || err != nil {
 		t.Fatalf("once: %v %v", took, err)
 	}
-	it, _ := d.DB().OutboxItem(ctx, v.ID)
+	it, _ := dossier.StoreOf(d).OutboxItem(ctx, v.ID)
 	v, _ = d.Dossier(ctx, v.ID)
 	if v.State != dossier.Queued || it.State != storage.OutboxPending || !it.NextAt.After(time.Now()) || it.ErrorClass != storage.ErrorTransient {
 		t.Errorf("after a 500: dossier %s, item %+v", v.State, it)
@@ -521,7 +522,7 @@ func TestUploaderClassifiesPortalErrors(t *testing.T) {
 		t.Fatalf("once after 400: %v %v", took, err)
 	}
 	v, _ = d.Dossier(ctx, v.ID)
-	it, _ = d.DB().OutboxItem(ctx, v.ID)
+	it, _ = dossier.StoreOf(d).OutboxItem(ctx, v.ID)
 	if v.State != dossier.Failed || it.State != storage.OutboxFailed || v.LastError == "" {
 		t.Errorf("after a 400: dossier %s (%q), item %s", v.State, v.LastError, it.State)
 	}
@@ -537,7 +538,7 @@ func TestUploaderClassifiesPortalErrors(t *testing.T) {
 // dueNow makes a pending outbox item due at once (the test cannot wait for the backoff).
 func dueNow(t *testing.T, d *dossier.Desk, id string) {
 	t.Helper()
-	if _, err := d.DB().SQL().ExecContext(ctx, `UPDATE outbox SET next_at = 0 WHERE dossier_id = ?`, id); err != nil {
+	if _, err := dossier.StoreOf(d).SQL().ExecContext(ctx, `UPDATE outbox SET next_at = 0 WHERE dossier_id = ?`, id); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -564,7 +565,7 @@ func TestUploaderSurvivesHangingPortal(t *testing.T) {
 	if time.Since(start) > 20*time.Second {
 		t.Errorf("a hanging portal held the uploader for %v", time.Since(start))
 	}
-	it, _ := d.DB().OutboxItem(ctx, v.ID)
+	it, _ := dossier.StoreOf(d).OutboxItem(ctx, v.ID)
 	if it.State != storage.OutboxPending || it.ErrorClass != storage.ErrorTransient {
 		t.Errorf("hanging portal: item %+v", it)
 	}

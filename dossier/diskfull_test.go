@@ -40,7 +40,7 @@ func TestFullDiskStopsCaptureAndKeepsPages(t *testing.T) {
 		t.Fatalf("one page: %d, %v", n, err)
 	}
 	// Fill the disk to just above the reserve: the next page is refused, the first one stays.
-	free, err := d.DB().FreeSpace()
+	free, err := dossier.StoreOf(d).FreeSpace()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestFullDiskStopsCaptureAndKeepsPages(t *testing.T) {
 	if _, err := d.PageImage(ctx, c.Pages[0]); err != nil {
 		t.Errorf("the page captured before the disk filled is unreadable: %v", err)
 	}
-	if dangling, err := d.DB().Dangling(ctx); err != nil || len(dangling) != 0 {
+	if dangling, err := dossier.StoreOf(d).Dangling(ctx); err != nil || len(dangling) != 0 {
 		t.Errorf("dangling %v %v", dangling, err)
 	}
 }

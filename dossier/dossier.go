@@ -4,13 +4,10 @@ package dossier
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"sohoa/dossier/applicant"
-	"sohoa/dossier/catalog"
 	"sohoa/storage"
 )
 
@@ -27,59 +24,8 @@ const (
 	ChannelPostal   = 3
 )
 
-// ComponentView is one dossier component with its pages and files.
-type ComponentView struct {
-	Code      string         `json:"code"`
-	Name      string         `json:"name"`
-	Required  bool           `json:"required"`
-	Confirmed bool           `json:"confirmed"`
-	Pages     []storage.Page `json:"pages"`
-	Files     []storage.File `json:"files"`
-}
-
-// View is everything the screens and `sohoa dossier show` need about one dossier.
-type View struct {
-	ID            string              `json:"id"`
-	State         State               `json:"state"`
-	UnitCode      string              `json:"unit_code"`
-	Procedure     catalog.Procedure   `json:"-"`
-	ProcedureCode string              `json:"procedure_code"`
-	Record        Record              `json:"record"`
-	Officer       string              `json:"officer"`
-	Training      bool                `json:"training"`
-	Channel       int                 `json:"channel"`
-	CreatedAt     time.Time           `json:"created_at"`
-	UpdatedAt     time.Time           `json:"updated_at"`
-	ReceivedAt    time.Time           `json:"received_at"`
-	AppointmentAt time.Time           `json:"appointment_at"`
-	PortalCode    string              `json:"portal_code,omitempty"`
-	PortalStatus  int                 `json:"portal_status,omitempty"`
-	LastError     string              `json:"last_error,omitempty"`
-	Components    []ComponentView     `json:"components"`
-	Outbox        *storage.OutboxItem `json:"outbox,omitempty"`
-}
-
-// PageCount is the number of pages over all components.
-func (v View) PageCount() int {
-	n := 0
-	for _, c := range v.Components {
-		n += len(c.Pages)
-	}
-	return n
-}
-
-// Component returns the component with the given code.
-func (v View) Component(code string) (ComponentView, bool) {
-	for _, c := range v.Components {
-		if c.Code == code {
-			return c, true
-		}
-	}
-	return ComponentView{}, false
-}
-
 // NewDossier opens a dossier for a procedure and an applicant, giving it the next dossier code.
-func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant.Applicant) (View, error) {
+func (d *dossierSvc) NewDossier(ctx context.Context, procedureCode string, a applicant.Applicant) (View, error) {
 	p, ok := d.cat.Get(procedureCode)
 	if !ok {
 		return View{}, fmt.Errorf("%w: %q; pick a procedure from the list", ErrUnknownProcedure, procedureCode)
@@ -125,7 +71,7 @@ func (d *Desk) NewDossier(ctx context.Context, procedureCode string, a applicant
 }
 
 // Dossier reads one dossier with its components, pages, files and outbox entry.
-func (d *Desk) Dossier(ctx context.Context, id string) (View, error) {
+func (d *core) Dossier(ctx context.Context, id string) (View, error) {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return View{}, err
@@ -170,21 +116,8 @@ func (d *Desk) Dossier(ctx context.Context, id string) (View, error) {
 	return v, nil
 }
 
-// Summary is one line of the dossier list.
-type Summary struct {
-	ID            string    `json:"id"`
-	State         State     `json:"state"`
-	ProcedureCode string    `json:"procedure_code"`
-	ApplicantName string    `json:"applicant_name"`
-	ApplicantID   string    `json:"applicant_id"`
-	CreatedAt     time.Time `json:"created_at"`
-	PortalCode    string    `json:"portal_code,omitempty"`
-	LastError     string    `json:"last_error,omitempty"`
-	Training      bool      `json:"training"`
-}
-
 // List returns dossiers, newest first.
-func (d *Desk) List(ctx context.Context, f storage.DossierFilter) ([]Summary, error) {
+func (d *dossierSvc) List(ctx context.Context, f storage.DossierFilter) ([]Summary, error) {
 	rows, err := d.db.Dossiers(ctx, f)
 	if err != nil {
 		return nil, err
@@ -199,7 +132,7 @@ func (d *Desk) List(ctx context.Context, f storage.DossierFilter) ([]Summary, er
 }
 
 // move changes a dossier's state after checking the transition, with an audit entry.
-func (d *Desk) move(ctx context.Context, id string, from, to State, detail any) error {
+func (d *core) move(ctx context.Context, id string, from, to State, detail any) error {
 	if err := checkMove(id, from, to); err != nil {
 		return err
 	}
@@ -209,7 +142,7 @@ func (d *Desk) move(ctx context.Context, id string, from, to State, detail any) 
 	return d.db.Audit(ctx, d.actor(), "dossier."+string(to), id, detail)
 }
 
-func (d *Desk) component(v View, code string) (ComponentView, error) {
+func (d *core) component(v View, code string) (ComponentView, error) {
 	c, ok := v.Component(code)
 	if !ok {
 		codes := make([]string, 0, len(v.Components))
@@ -222,7 +155,7 @@ func (d *Desk) component(v View, code string) (ComponentView, error) {
 }
 
 // Confirm records the officer's check that a component's pages match the original paper.
-func (d *Desk) Confirm(ctx context.Context, id, comp string, ok bool) error {
+func (d *dossierSvc) Confirm(ctx context.Context, id, comp string, ok bool) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -251,13 +184,3 @@ func (d *Desk) Confirm(ctx context.Context, id, comp string, ok bool) error {
 
 // ErrNothingCaptured means a step needs pages that are not there yet.
 var ErrNothingCaptured = errors.New("dossier: nothing captured")
-
-// MarshalJSON includes the procedure's name with the view.
-func (v View) MarshalJSON() ([]byte, error) {
-	type plain View
-	return json.Marshal(struct {
-		plain
-		ProcedureName string `json:"procedure_name"`
-		Pages         int    `json:"pages"`
-	}{plain(v), v.Record.ProcedureName, v.PageCount()})
-}

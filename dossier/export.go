@@ -13,7 +13,7 @@ import (
 
 // Export writes the dossier package of a signed (or later) dossier as a zip: manifest.json, every
 // signed PDF, and SHA256SUMS in the format sha256sum -c reads.
-func (d *Desk) Export(ctx context.Context, id string, w io.Writer) error {
+func (d *dossierSvc) Export(ctx context.Context, id string, w io.Writer) error {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ package dossier
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -21,41 +20,11 @@ var ErrFolderDamaged = storage.ErrFolderDamaged
 // ErrAuditBroken reports an audit log that does not verify (storage.ErrAuditBroken).
 var ErrAuditBroken = storage.ErrAuditBroken
 
-// FolderState is what `sohoa doctor` reports about a data folder.
-type FolderState struct {
-	Dir        string          `json:"dir"`
-	Identity   string          `json:"identity"`    // written beside the blobs
-	DBIdentity string          `json:"db_identity"` // held by the database
-	Problem    string          `json:"problem,omitempty"`
-	Damage     string          `json:"damage,omitempty"` // the sentence explaining Problem
-	Blobs      int             `json:"blobs"`
-	Dangling   []string        `json:"dangling"` // rows whose stored file is missing or damaged
-	Orphans    []string        `json:"orphans"`  // stored files nothing references
-	Recovered  []RecoveredFile `json:"recovered"`
-	// MovedDatabase is where a repair moved the damaged database ("" when none).
-	MovedDatabase string `json:"moved_database,omitempty"`
-	err           error  // the damage as an error (errors.Is ErrFolderDamaged)
-}
-
-// Err returns the damage as an error wrapping ErrFolderDamaged, or nil when the folder opens.
-func (s FolderState) Err() error { return s.err }
-
-// Healthy reports whether the folder opens and every row's file is present.
-func (s FolderState) Healthy() bool { return s.Problem == "" && len(s.Dangling) == 0 }
-
-// RecoveredFile is a stored file a repair found unreferenced and kept.
-type RecoveredFile struct {
-	Blob    string    `json:"blob"`
-	Kind    string    `json:"kind"` // pdf, jpeg, png or unknown
-	Size    int64     `json:"size"`
-	FoundAt time.Time `json:"found_at"`
-}
-
 func folderState(d storage.Diagnosis, moved string) FolderState {
 	s := FolderState{Dir: d.Dir, Identity: d.Identity, DBIdentity: d.DBIdentity, Problem: d.Problem, Blobs: d.Blobs,
 		Dangling: d.Dangling, Orphans: d.Orphans, MovedDatabase: moved}
 	if d.Damage != nil {
-		s.Damage, s.err = d.Damage.Error(), d.Damage
+		s.Damage, s.Cause = d.Damage.Error(), d.Damage
 	}
 	for _, r := range d.Recovered {
 		s.Recovered = append(s.Recovered, RecoveredFile{Blob: r.Blob, Kind: r.Kind, Size: r.Size, FoundAt: r.FoundAt})
@@ -102,34 +71,8 @@ func ExportRecovered(ctx context.Context, dir, out string) ([]string, error) {
 	return db.Recovery().Export(ctx, out)
 }
 
-// AuditRow is one row of the audit log.
-type AuditRow struct {
-	ID       int64           `json:"id"`
-	At       time.Time       `json:"at"`
-	Actor    string          `json:"actor"`
-	Action   string          `json:"action"`
-	Dossier  string          `json:"dossier"`
-	Detail   json.RawMessage `json:"detail"`
-	PrevHash string          `json:"prev_hash"`
-	MAC      string          `json:"mac"`
-}
-
-// AuditHead is the newest row of the audit log (sent with every submission as the manifest's ChuoiNhatKy).
-type AuditHead struct {
-	ID  int64  `json:"id"`
-	MAC string `json:"mac"`
-}
-
-// AuditCheck is the result of walking the audit chain.
-type AuditCheck struct {
-	OK     bool      `json:"ok"`
-	Head   AuditHead `json:"head"`
-	BadRow int64     `json:"bad_row,omitempty"` // the first row that does not verify
-	Reason string    `json:"reason,omitempty"`
-}
-
 // AuditRows returns the audit rows written in [from, to), oldest first; a zero bound is open.
-func (d *Desk) AuditRows(ctx context.Context, from, to time.Time) ([]AuditRow, error) {
+func (d *auditSvc) AuditRows(ctx context.Context, from, to time.Time) ([]AuditRow, error) {
 	es, err := d.db.AuditTrail().Range(ctx, from, to)
 	if err != nil {
 		return nil, err
@@ -142,7 +85,7 @@ func (d *Desk) AuditRows(ctx context.Context, from, to time.Time) ([]AuditRow, e
 }
 
 // AuditHead returns the newest row's id and MAC.
-func (d *Desk) AuditHead(ctx context.Context) (AuditHead, error) {
+func (d *auditSvc) AuditHead(ctx context.Context) (AuditHead, error) {
 	h, err := d.db.AuditTrail().Head(ctx)
 	return AuditHead{ID: h.ID, MAC: h.MAC}, err
 }
@@ -150,7 +93,7 @@ func (d *Desk) AuditHead(ctx context.Context) (AuditHead, error) {
 // VerifyAudit walks the audit chain (and, when kept is not nil, checks the head a portal kept).
 // A log that does not verify gives a check naming the first bad row and an error wrapping
 // ErrAuditBroken.
-func (d *Desk) VerifyAudit(ctx context.Context, kept *AuditHead) (AuditCheck, error) {
+func (d *auditSvc) VerifyAudit(ctx context.Context, kept *AuditHead) (AuditCheck, error) {
 	head, err := d.AuditHead(ctx)
 	if err != nil {
 		return AuditCheck{}, err

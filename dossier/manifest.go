@@ -21,7 +21,7 @@ func portalTime(t time.Time) string {
 }
 
 // Manifest builds the submission manifest of a signed dossier from its stored state.
-func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error) {
+func (d *core) Manifest(ctx context.Context, id string) (portal.Manifest, error) {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return portal.Manifest{}, err
@@ -68,7 +68,7 @@ func (d *Desk) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	} else if head.ID > 0 {
 		m.ChuoiNhatKy = &portal.AuditHead{ID: head.ID, MAC: head.MAC}
 	}
-	for _, f := range v.Record.Fees {
+	for _, f := range FeeLines(v) { // with quantities: 3 pages at 2,000/1,000 đ is 5,000 đ, not one page's rate
 		m.DanhSachLePhi = append(m.DanhSachLePhi, portal.LePhi{TenPhiLePhi: f.Name, MaPhiLePhi: f.Code, HinhThucThu: 1, Gia: f.Amount, LoaiPhiLePhi: 1})
 	}
 	for _, c := range v.Components {

@@ -50,7 +50,7 @@ var (
 )
 
 // PostFee is the unit's fee for delivering a result by post, in VND.
-func (d *Desk) PostFee(ctx context.Context) (int64, error) {
+func (d *core) PostFee(ctx context.Context) (int64, error) {
 	v, err := d.db.Setting(ctx, settingPostFee)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && v == "") {
 		return DefaultPostFee, nil
@@ -66,7 +66,7 @@ func (d *Desk) PostFee(ctx context.Context) (int64, error) {
 }
 
 // SetPostFee sets the unit's fee for delivering a result by post (VND, 0 or more).
-func (d *Desk) SetPostFee(ctx context.Context, vnd int64) error {
+func (d *settingsSvc) SetPostFee(ctx context.Context, vnd int64) error {
 	if vnd < 0 {
 		return fmt.Errorf("%w: the delivery fee %d is negative", ErrInvalidUnit, vnd)
 	}
@@ -79,7 +79,7 @@ func (d *Desk) SetPostFee(ctx context.Context, vnd int64) error {
 // SetDelivery records whether the citizen wants the result delivered by post, and where. With byPost the
 // unit's delivery fee becomes a fee row of the dossier (in its manifest's DanhSachLePhi and on the receipt);
 // without it the row goes. Only before the dossier is queued (ErrDeliveryFixed after).
-func (d *Desk) SetDelivery(ctx context.Context, id string, byPost bool, address string) error {
+func (d *dossierSvc) SetDelivery(ctx context.Context, id string, byPost bool, address string) error {
 	address = strings.TrimSpace(address)
 	if byPost && address == "" {
 		return ErrNoPostAddress
@@ -109,8 +109,9 @@ func (d *Desk) SetDelivery(ctx context.Context, id string, byPost bool, address 
 				fees = append(fees, f)
 			}
 		}
+		// Delivery by post is charged whatever channel the dossier came in through.
 		if byPost {
-			fees = append(fees, catalog.Fee{Code: PostFeeCode, Name: PostFeeName, Amount: fee, Unit: "lần", Channel: catalog.ChannelPost})
+			fees = append(fees, catalog.Fee{Code: PostFeeCode, Name: PostFeeName, Amount: fee, Unit: "lần"})
 		}
 		r.Fees = fees
 	}); err != nil {
@@ -123,17 +124,8 @@ func (d *Desk) SetDelivery(ctx context.Context, id string, byPost bool, address 
 	return d.db.Audit(ctx, d.actor(), "dossier.delivery", id, detail)
 }
 
-// FeeTotal is what a dossier's fee rows add up to, in VND.
-func FeeTotal(r Record) int64 {
-	var sum int64
-	for _, f := range r.Fees {
-		sum += max(f.Amount, 0)
-	}
-	return sum
-}
-
 // Payment returns the portal's payment request for a dossier, and whether there is one.
-func (d *Desk) Payment(ctx context.Context, id string) (storage.Payment, bool, error) {
+func (d *followSvc) Payment(ctx context.Context, id string) (storage.Payment, bool, error) {
 	p, err := d.db.Payment(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return storage.Payment{}, false, nil
@@ -142,7 +134,7 @@ func (d *Desk) Payment(ctx context.Context, id string) (storage.Payment, bool, e
 }
 
 // savePayment stores the portal's payment request or its news; the first request time is kept.
-func (d *Desk) savePayment(ctx context.Context, id string, p *portal.PaymentRequest) error {
+func (d *followSvc) savePayment(ctx context.Context, id string, p *portal.PaymentRequest) error {
 	if p.Reference == "" || p.Amount < 0 {
 		return fmt.Errorf("dossier %s: the portal's payment request has no reference or a negative amount", id)
 	}
@@ -159,17 +151,4 @@ func (d *Desk) savePayment(ctx context.Context, id string, p *portal.PaymentRequ
 		sp.RequestedAt = d.now()
 	}
 	return d.db.SavePayment(ctx, sp)
-}
-
-// PaymentNote is the receipt's line about online payment, e.g.
-// "thanh toán trực tuyến, mã TT-…: chưa thanh toán".
-func PaymentNote(p storage.Payment) string {
-	state := "chưa thanh toán"
-	if p.Paid {
-		state = "đã thanh toán"
-		if !p.PaidAt.IsZero() {
-			state += " lúc " + p.PaidAt.In(Location).Format("15:04 02/01/2006")
-		}
-	}
-	return "thanh toán trực tuyến, mã " + p.Reference + ": " + state
 }

@@ -12,7 +12,7 @@ import (
 const IssuingSystem = "sohoa — Bộ phận tiếp nhận và trả kết quả"
 
 // Receipt renders the dossier's receipt PDF.
-func (d *Desk) Receipt(ctx context.Context, id string) ([]byte, error) {
+func (d *followSvc) Receipt(ctx context.Context, id string) ([]byte, error) {
 	v, err := d.Dossier(ctx, id)
 	if err != nil {
 		return nil, err
@@ -42,7 +42,7 @@ func (d *Desk) Receipt(ctx context.Context, id string) ([]byte, error) {
 		}
 		data.Components = append(data.Components, receipt.Item{Name: c.Name, Originals: 1, Pages: pages})
 	}
-	data.Fee = FeeTotal(v.Record)
+	data.Fee = FeeTotal(v)
 	if v.Record.ByPost && v.Record.PostAddress != "" {
 		data.ResultPlace = v.Record.PostAddress
 	}

@@ -18,7 +18,7 @@ const (
 	SettingFileDays = "retention.file_days" // signed PDFs of submitted dossiers (default 0: the unit's archive rule decides)
 )
 
-func (d *Desk) days(ctx context.Context, key string, def int) (int, error) {
+func (d *settingsSvc) days(ctx context.Context, key string, def int) (int, error) {
 	v, err := d.db.Setting(ctx, key)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && v == "") {
 		return def, nil
@@ -35,7 +35,7 @@ func (d *Desk) days(ctx context.Context, key string, def int) (int, error) {
 
 // Purge applies the retention settings to submitted dossiers (the portal confirmed receipt): page
 // images after SettingPageDays, signed PDFs after SettingFileDays. Nothing else is touched.
-func (d *Desk) Purge(ctx context.Context) (storage.PurgeResult, error) {
+func (d *settingsSvc) Purge(ctx context.Context) (storage.PurgeResult, error) {
 	pages, err := d.days(ctx, SettingPageDays, 30)
 	if err != nil {
 		return storage.PurgeResult{}, err

@@ -4,7 +4,6 @@ package dossier
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,13 +15,6 @@ import (
 // ErrNotConfirmed means a component has not been checked against the original paper.
 var ErrNotConfirmed = errors.New("dossier: component not confirmed against the original")
 
-// SignOptions are the desk-level choices for signing.
-type SignOptions struct {
-	TSAURL  string         // RFC 3161 timestamp authority; "" for none
-	Roots   *x509.CertPool // trust anchors for the pre-sign check; nil: the shipped roots
-	Offline bool           // the desk knows it has no network: skip OCSP/CRL (recorded as a warning)
-}
-
 // SignReason is written into every signature dictionary.
 const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 01/2023/TT-VPCP, Điều 8)"
 
@@ -30,7 +22,7 @@ const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 0
 // citizen brought already signed). All signatures are made in memory first; only when every one
 // succeeded are the files stored and the dossier moved to Signed, so a wrong PIN or a pulled token
 // leaves the dossier exactly as it was.
-func (d *Desk) Sign(ctx context.Context, id string, ident signing.Identity, opt SignOptions) error {
+func (d *signSvc) Sign(ctx context.Context, id string, ident signing.Identity, opt SignOptions) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	// A crash between storing a page and moving the state leaves a complete draft: derive it again.
@@ -174,7 +166,7 @@ func firstPhone(u storage.Unit) string {
 	return ""
 }
 
-func (d *Desk) updateRecord(ctx context.Context, id string, f func(*Record)) error {
+func (d *core) updateRecord(ctx context.Context, id string, f func(*Record)) error {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return err

@@ -7,19 +7,6 @@ import (
 	"fmt"
 )
 
-// State is where a dossier is in the desk flow.
-type State string
-
-// Dossier states.
-const (
-	Draft     State = "draft"     // procedure and applicant chosen, pages being captured
-	Captured  State = "captured"  // every required component has pages
-	Signed    State = "signed"    // every component PDF carries the officer's signature
-	Queued    State = "queued"    // in the outbox, waiting for upload
-	Submitted State = "submitted" // the portal returned its dossier code
-	Failed    State = "failed"    // the upload stopped with a permanent error; the officer must act
-)
-
 // transitions lists the legal moves; anything else is refused.
 var transitions = map[State][]State{
 	Draft:     {Captured},

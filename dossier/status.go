@@ -22,24 +22,11 @@ import (
 // portal gave no status token when it was (a dossier submitted before status sync existed).
 var ErrNotFollowed = errors.New("dossier: the desk cannot follow this dossier's status on the portal; look it up on the portal by its code")
 
-// StatusChange is what one status query found.
-type StatusChange struct {
-	DossierID  string           `json:"dossier_id"`
-	PortalCode string           `json:"portal_code"`
-	From       int              `json:"from"`
-	To         int              `json:"to"`
-	Status     int              `json:"status"`             // the status now (To)
-	Changed    bool             `json:"changed"`            // the status changed
-	ResultAt   time.Time        `json:"result_at,omitzero"` // NgayKetThucXuLy, for 9 and 10
-	NewlyPaid  bool             `json:"newly_paid"`         // the portal reports the payment made since the last query
-	Payment    *storage.Payment `json:"payment,omitempty"`
-}
-
 func statusTokenSetting(id string) string { return "status-token." + id }
 
 // saveStatusToken keeps a dossier's status token encrypted under the desk's token key (AES-GCM, the
 // dossier code as associated data), like the citizen's token.
-func (d *Desk) saveStatusToken(ctx context.Context, id, tok string) error {
+func (d *secretSvc) saveStatusToken(ctx context.Context, id, tok string) error {
 	gcm, err := d.tokenAEAD()
 	if err != nil {
 		return err
@@ -53,7 +40,7 @@ func (d *Desk) saveStatusToken(ctx context.Context, id, tok string) error {
 }
 
 // statusToken returns a dossier's status token; ErrNotFollowed when there is none or it is unreadable.
-func (d *Desk) statusToken(ctx context.Context, id string) (string, error) {
+func (d *secretSvc) statusToken(ctx context.Context, id string) (string, error) {
 	enc, err := d.db.Setting(ctx, statusTokenSetting(id))
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && enc == "") {
 		return "", fmt.Errorf("%w (dossier %s has no status token)", ErrNotFollowed, id)
@@ -79,7 +66,7 @@ func (d *Desk) statusToken(ctx context.Context, id string) (string, error) {
 	return string(plain), nil
 }
 
-func (d *Desk) tokenAEAD() (cipher.AEAD, error) {
+func (d *secretSvc) tokenAEAD() (cipher.AEAD, error) {
 	key, err := d.tokenKey()
 	if err != nil {
 		return nil, err
@@ -93,7 +80,7 @@ func (d *Desk) tokenAEAD() (cipher.AEAD, error) {
 
 // recordPortalAnswer keeps what the portal's commit answer carries beyond the code: the status token and
 // the payment request. Called before the dossier is marked submitted, so a crash repeats it harmlessly.
-func (d *Desk) recordPortalAnswer(ctx context.Context, id string, rec portal.Receipt) error {
+func (d *followSvc) recordPortalAnswer(ctx context.Context, id string, rec portal.Receipt) error {
 	if rec.StatusToken != "" {
 		if err := d.saveStatusToken(ctx, id, rec.StatusToken); err != nil {
 			return err
@@ -119,7 +106,7 @@ func (d *Desk) recordPortalAnswer(ctx context.Context, id string, rec portal.Rec
 // Follow gets a submitted dossier's status token with the citizen's token (asking the portal what it holds
 // under the dossier's idempotency key), for a dossier the portal gave none when it was submitted. The
 // citizen's token is used once and not kept.
-func (d *Desk) Follow(ctx context.Context, c *portal.Client, id string, tok portal.Token) error {
+func (d *followSvc) Follow(ctx context.Context, c *portal.Client, id string, tok portal.Token) error {
 	if tok.AccessToken == "" {
 		return ErrNoAuthorization
 	}
@@ -146,7 +133,7 @@ func (d *Desk) Follow(ctx context.Context, c *portal.Client, id string, tok port
 // SyncStatus asks the portal for one submitted dossier's status with its status token and records what
 // changed: PortalStatus, the result time (NgayKetThucXuLy) for 9 and 10 in Record.ResultAt, and the payment,
 // each with an audit entry. ErrNotFollowed when the desk has no status token for it.
-func (d *Desk) SyncStatus(ctx context.Context, c *portal.Client, id string) (StatusChange, error) {
+func (d *followSvc) SyncStatus(ctx context.Context, c *portal.Client, id string) (StatusChange, error) {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return StatusChange{}, err
@@ -166,7 +153,7 @@ func (d *Desk) SyncStatus(ctx context.Context, c *portal.Client, id string) (Sta
 }
 
 // applyStatus records a status answer under the desk's lock.
-func (d *Desk) applyStatus(ctx context.Context, id string, rec portal.Receipt) (StatusChange, error) {
+func (d *followSvc) applyStatus(ctx context.Context, id string, rec portal.Receipt) (StatusChange, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	row, err := d.db.Dossier(ctx, id)
@@ -233,18 +220,10 @@ func (d *Desk) applyStatus(ctx context.Context, id string, rec portal.Receipt) (
 	return ch, nil
 }
 
-// SyncReport sums up one pass over the followed dossiers.
-type SyncReport struct {
-	Checked     int              `json:"checked"`
-	Changed     []StatusChange   `json:"changed"`      // dossiers whose status or payment changed
-	Failed      map[string]error `json:"-"`            // dossier → why its query failed
-	NotFollowed int              `json:"not_followed"` // submitted dossiers without a status token
-}
-
 // SyncAll asks the portal about every submitted dossier whose status can still change or whose payment is
 // unpaid. A failed query is recorded in the report and the pass goes on; the error returned is only the
 // store's or the context's.
-func (d *Desk) SyncAll(ctx context.Context, c *portal.Client) (SyncReport, error) {
+func (d *followSvc) SyncAll(ctx context.Context, c *portal.Client) (SyncReport, error) {
 	rep := SyncReport{Failed: map[string]error{}}
 	ids, err := d.db.FollowedDossiers(ctx)
 	if err != nil {

@@ -37,7 +37,7 @@ func startPortalIn(t *testing.T) (string, string) {
 
 func auditActions(t *testing.T, d *dossier.Desk, id string) map[string]int {
 	t.Helper()
-	log, err := d.DB().AuditLog(ctx, id)
+	log, err := dossier.StoreOf(d).AuditLog(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 		}
 	}
 	v, _ = d.Dossier(ctx, v.ID)
-	if !v.Record.ByPost || v.Record.PostAddress != addr || dossier.FeeTotal(v.Record) != 32000 {
+	if !v.Record.ByPost || v.Record.PostAddress != addr || dossier.FeeTotal(v) != 32000 {
 		t.Fatalf("delivery by post: %+v", v.Record)
 	}
 	if err := d.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {
@@ -124,7 +124,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 		t.Fatalf("payment request: %+v %v %v", p, ok, err)
 	}
 	// The status token is stored encrypted, never in the outbox's copy of the receipt.
-	sealed, err := d.DB().Setting(ctx, "status-token."+v.ID)
+	sealed, err := dossier.StoreOf(d).Setting(ctx, "status-token."+v.ID)
 	if err != nil || sealed == "" {
 		t.Fatalf("status token not stored: %v", err)
 	}
@@ -162,7 +162,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 	}
 	// The figures' stored column follows the record.
 	var stored int64
-	if err := d.DB().SQL().QueryRowContext(ctx, `SELECT result_at FROM dossiers WHERE id = ?`, v.ID).Scan(&stored); err != nil || stored != ch.ResultAt.UnixNano() {
+	if err := dossier.StoreOf(d).SQL().QueryRowContext(ctx, `SELECT result_at FROM dossiers WHERE id = ?`, v.ID).Scan(&stored); err != nil || stored != ch.ResultAt.UnixNano() {
 		t.Errorf("result_at column %d, want %d (%v)", stored, ch.ResultAt.UnixNano(), err)
 	}
 	// Paid on the portal: seen once.
@@ -189,7 +189,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 	if rep, err = d.SyncAll(ctx, client); err != nil || len(rep.Changed) != 1 {
 		t.Fatalf("sync to 10: %+v %v", rep, err)
 	}
-	if ids, err := d.DB().FollowedDossiers(ctx); err != nil || len(ids) != 0 {
+	if ids, err := dossier.StoreOf(d).FollowedDossiers(ctx); err != nil || len(ids) != 0 {
 		t.Errorf("still followed: %v %v", ids, err)
 	}
 
@@ -206,7 +206,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 	}
 
 	// A forged status token: the query fails, classified; nothing is recorded.
-	if err := d.DB().SetSetting(ctx, "status-token."+v.ID, "not base64!"); err != nil {
+	if err := dossier.StoreOf(d).SetSetting(ctx, "status-token."+v.ID, "not base64!"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.SyncStatus(ctx, client, v.ID); !errors.Is(err, dossier.ErrNotFollowed) {
@@ -252,7 +252,7 @@ func TestStatusSyncerRunsOnSchedule(t *testing.T) {
 		t.Errorf("commune counter role %q", v.Record.OfficerRole)
 	}
 	// A dossier submitted before status tokens existed is counted apart, not an error.
-	if err := d.DB().SetSetting(ctx, "status-token."+v.ID, ""); err != nil {
+	if err := dossier.StoreOf(d).SetSetting(ctx, "status-token."+v.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	if rep, err := d.SyncAll(ctx, client); err != nil || rep.NotFollowed != 1 || rep.Checked != 0 {

@@ -22,12 +22,9 @@ import (
 	"sohoa/storage"
 )
 
-// ErrNoAuthorization means the citizen has not (or no longer) authorized the submission.
-var ErrNoAuthorization = errors.New("dossier: the citizen's authorization is missing or expired; ask the citizen to log in again")
-
 // Submit queues a signed dossier for upload through the citizen's account and returns at once.
 // The citizen's token is kept encrypted only until the upload finishes.
-func (d *Desk) Submit(ctx context.Context, id string, tok portal.Token) (storage.OutboxItem, error) {
+func (d *outboxSvc) Submit(ctx context.Context, id string, tok portal.Token) (storage.OutboxItem, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v, err := d.Dossier(ctx, id)
@@ -333,7 +330,7 @@ func (u *Uploader) done(ctx context.Context, it storage.OutboxItem, rec portal.R
 	return nil
 }
 
-func (d *Desk) setLastError(ctx context.Context, id, msg string) error {
+func (d *outboxSvc) setLastError(ctx context.Context, id, msg string) error {
 	row, err := d.db.Dossier(ctx, id)
 	if err != nil {
 		return err
@@ -386,7 +383,7 @@ func (u *Uploader) Drain(ctx context.Context) error {
 }
 
 // Retry puts a failed dossier back in the queue with the authorization it already has.
-func (d *Desk) Retry(ctx context.Context, id string) error {
+func (d *outboxSvc) Retry(ctx context.Context, id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v, err := d.Dossier(ctx, id)

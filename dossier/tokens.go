@@ -33,7 +33,7 @@ const keyringService = "sohoa"
 // tokenKey returns the key citizen tokens are encrypted under. It lives in the OS keyring where the
 // desk has one; where it has none (a server without a session bus) it is a file in the data folder
 // readable only by the user. A key already in one place is never moved, so tokens stay readable.
-func (d *Desk) tokenKey() ([]byte, error) {
+func (d *secretSvc) tokenKey() ([]byte, error) {
 	d.tokMu.Lock()
 	defer d.tokMu.Unlock()
 	path := filepath.Join(d.db.Dir(), tokenKeyFile)
@@ -65,7 +65,7 @@ func (d *Desk) tokenKey() ([]byte, error) {
 
 func tokenSetting(id string) string { return "citizen-token." + id }
 
-func (d *Desk) saveToken(ctx context.Context, id string, tok portal.Token) error {
+func (d *secretSvc) saveToken(ctx context.Context, id string, tok portal.Token) error {
 	key, err := d.tokenKey()
 	if err != nil {
 		return err
@@ -91,7 +91,7 @@ func (d *Desk) saveToken(ctx context.Context, id string, tok portal.Token) error
 	return d.db.SetSetting(ctx, tokenSetting(id), base64.StdEncoding.EncodeToString(sealed))
 }
 
-func (d *Desk) loadToken(ctx context.Context, id string) (portal.Token, error) {
+func (d *secretSvc) loadToken(ctx context.Context, id string) (portal.Token, error) {
 	enc, err := d.db.Setting(ctx, tokenSetting(id))
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && enc == "") {
 		return portal.Token{}, ErrNoAuthorization
@@ -130,13 +130,13 @@ func (d *Desk) loadToken(ctx context.Context, id string) (portal.Token, error) {
 	return tok, nil
 }
 
-func (d *Desk) deleteToken(ctx context.Context, id string) error {
+func (d *secretSvc) deleteToken(ctx context.Context, id string) error {
 	return d.db.SetSetting(ctx, tokenSetting(id), "")
 }
 
 // ForgetAuthorization deletes the citizen's token and the recorded upload URLs of a dossier: called when the
 // dossier is submitted, and when the officer abandons or exports it for a manual upload.
-func (d *Desk) ForgetAuthorization(ctx context.Context, id string) error {
+func (d *secretSvc) ForgetAuthorization(ctx context.Context, id string) error {
 	if err := d.deleteToken(ctx, id); err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (d *Desk) ForgetAuthorization(ctx context.Context, id string) error {
 }
 
 // auditAuthorization records what the citizen approved (who, how, which scopes), never the token itself.
-func (d *Desk) auditAuthorization(ctx context.Context, id string, tok portal.Token) error {
+func (d *secretSvc) auditAuthorization(ctx context.Context, id string, tok portal.Token) error {
 	scopes := tok.Scopes
 	if len(scopes) == 0 {
 		scopes = []string{portal.ScopeSubmit}

@@ -7,7 +7,7 @@
 #   make package-test   checks the packages (dependencies, contents, sohoa --version from the
 #                       extracted .deb) and the code signing with a throwaway certificate
 WINDOWS_PKGS := gcc-mingw-w64-x86-64 osslsigncode
-PACKAGE_PKGS := binutils xz-utils desktop-file-utils openssl
+PACKAGE_PKGS := binutils xz-utils desktop-file-utils openssl file
 DIST := dist
 WINDOWS_EXE := bin/sohoa.exe
 # Packages whose code is the same on Windows (no GUI, no cgo); the Windows-only backends too.

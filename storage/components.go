@@ -8,9 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"sohoa/desk/model"
 )
 
 // Component is one document of a dossier, as the procedure lists it.
@@ -73,19 +74,8 @@ func (db *DB) Components(ctx context.Context, dossierID string) ([]Component, er
 	return out, dbErr("list components", rows.Err())
 }
 
-// Page is one captured page image of a component. Positions are dense, from 0.
-type Page struct {
-	ID                       int64
-	DossierID, ComponentCode string
-	Position                 int
-	Blob                     string // SHA-256 of the image in the blob store
-	Format                   string // "jpeg","png","pdf-page"
-	DPI, Width, Height       int
-	Rotation                 int    // 0, 90, 180 or 270, clockwise
-	Blank                    bool   // flagged blank: shown to the officer, never silently dropped
-	Source                   string // "scan:<device>" | "import:<file name>"
-	CreatedAt                time.Time
-}
+// Page is the desk's record, kept by this store (defined in sohoa/desk/model).
+type Page = model.Page
 
 // checkPage validates a page before it is written.
 func (db *DB) checkPage(p Page) error {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"sohoa/desk/model"
 )
 
 // Dossier states known to the store. The domain enforces which transitions are allowed.
@@ -40,13 +42,8 @@ type Dossier struct {
 	LastError                        string
 }
 
-// DossierFilter selects dossiers: State "" means any; Since (inclusive) and Until
-// (exclusive) bound CreatedAt when set; Limit 0 means no limit.
-type DossierFilter struct {
-	State        string
-	Since, Until time.Time
-	Limit        int
-}
+// DossierFilter is the desk's record, kept by this store (defined in sohoa/desk/model).
+type DossierFilter = model.DossierFilter
 
 // validState reports whether s is a dossier state.
 func validState(s string) bool {

@@ -8,20 +8,12 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
+
+	"sohoa/desk/model"
 )
 
-// File is one PDF (or imported file) belonging to a component of a dossier.
-type File struct {
-	ID                                   int64
-	DossierID, ComponentCode, Name, Role string // Role: "assembled","imported","signed"
-	Blob                                 string // SHA-256 of the content in the blob store
-	Size                                 int64  // bytes; filled from the blob when 0
-	Pages                                int
-	Signed                               bool
-	Signer                               string
-	CreatedAt                            time.Time
-}
+// File is the desk's record, kept by this store (defined in sohoa/desk/model).
+type File = model.File
 
 // AddFile inserts f and returns its id. The blob must already be stored (ErrBlobMissing
 // otherwise); ErrNotFound if the dossier does not exist. A zero CreatedAt becomes now.

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"sohoa/desk/model"
 )
 
 // Outbox item states.
@@ -31,24 +33,11 @@ const (
 	ErrorUser      = "user"      // needs the officer or citizen; failed until Retry
 )
 
-// OutboxItem is a dossier waiting to leave, or that left, the desk.
-type OutboxItem struct {
-	ID                    int64
-	DossierID             string
-	IdemKey               string // idempotency key sent with every attempt
-	State                 string // "pending","claimed","done","failed"
-	Attempts              int
-	NextAt                time.Time // when a pending item is due; zero means now
-	LeaseUntil            time.Time // when a claimed item's lease runs out
-	LastError, ErrorClass string
-	Result                json.RawMessage // the portal's answer, set by Done
-	CreatedAt, UpdatedAt  time.Time
-}
+// OutboxItem is the desk's record, kept by this store (defined in sohoa/desk/model).
+type OutboxItem = model.OutboxItem
 
-// OutboxStats counts outbox items by state.
-type OutboxStats struct {
-	Pending, Claimed, Done, Failed int
-}
+// OutboxStats is the desk's record, kept by this store (defined in sohoa/desk/model).
+type OutboxStats = model.OutboxStats
 
 const outboxColumns = `id, dossier_id, idem_key, state, attempts, next_at, lease_until, last_error, error_class, result, created_at, updated_at`
 

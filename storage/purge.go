@@ -7,12 +7,12 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"sohoa/desk/model"
 )
 
-// PurgeResult counts what Purge removed.
-type PurgeResult struct {
-	Pages, Files, Blobs int
-}
+// PurgeResult is the desk's record, kept by this store (defined in sohoa/desk/model).
+type PurgeResult = model.PurgeResult
 
 // Purge applies the retention rules to dossiers in state "submitted" (the portal confirmed receipt)
 // whose last change is older than the given ages: the page rows are removed after pagesAfter, the

@@ -8,25 +8,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"sohoa/desk/model"
 )
 
-// Unit is the profile of the agency a desk works for. Codes and portal addresses are
-// configuration, never constants (units merge and are renamed).
-type Unit struct {
-	Code        string // QCVN 102:2016 unit code, e.g. "000.00.00.H47"
-	Name        string
-	Address     string
-	Province    string
-	CounterType string // "commune" | "postal"
-	Hotlines    []Hotline
-	PortalURL   string
-	Training    bool
-}
+// Unit is the desk's record, kept by this store (defined in sohoa/desk/model).
+type Unit = model.Unit
 
-// Hotline is a feedback line printed on receipts.
-type Hotline struct {
-	Label, Phone, Email string
-}
+// Hotline is the desk's record, kept by this store (defined in sohoa/desk/model).
+type Hotline = model.Hotline
 
 // SaveUnit inserts or replaces the unit with u.Code.
 func (db *DB) SaveUnit(ctx context.Context, u Unit) error {

@@ -28,6 +28,7 @@ const (
 	LevelCentral  = 1 // a ministry or central agency
 	LevelProvince = 2 // the provincial People's Committee or its departments
 	LevelCommune  = 3 // the commune, ward or special-zone People's Committee (cấp xã)
+	LevelDistrict = 4 // the district People's Committee (cấp huyện), abolished on 01/07/2025; kept for older lists
 )
 
 // Fee channels: the submission channel a fee row applies to ("" = every channel).
@@ -39,14 +40,25 @@ const (
 
 // Fee is one fee or charge row of a procedure. Amount is in VND per Unit;
 // 0 with a Note means free or "set by the provincial People's Council".
+// Per says what the amount is multiplied by (see Charge): "" or PerCase once per dossier,
+// PerCopy per copy asked for, PerPage per page of the original and per copy, limited to the
+// pages FromPage…ToPage (ToPage 0: no end); CapPerCopy caps what the page rows charge for one copy.
 type Fee struct {
-	Code     string `json:"code,omitempty"`
-	Name     string `json:"name"`
-	Amount   int64  `json:"amount"`
-	Unit     string `json:"unit,omitempty"`    // what one Amount pays for, e.g. "trang", "bản sao", "trường hợp"
-	Channel  string `json:"channel,omitempty"` // "" (all), ChannelInPerson, ChannelOnline or ChannelPost
-	Note     string `json:"note,omitempty"`    // exemptions, "free when on time", caps
-	Inferred bool   `json:"inferred,omitempty"`
+	Code       string `json:"code,omitempty"`
+	Name       string `json:"name"`
+	Amount     int64  `json:"amount"`
+	Unit       string `json:"unit,omitempty"`    // what one Amount pays for, e.g. "trang", "bản sao", "trường hợp"
+	Channel    string `json:"channel,omitempty"` // "" (all), ChannelInPerson, ChannelOnline or ChannelPost
+	Per        string `json:"per,omitempty"`     // "", PerCase, PerCopy or PerPage
+	FromPage   int    `json:"from_page,omitempty"`
+	ToPage     int    `json:"to_page,omitempty"`
+	CapPerCopy int64  `json:"cap_per_copy,omitempty"`
+	Note       string `json:"note,omitempty"` // exemptions, "free when on time", caps
+	Inferred   bool   `json:"inferred,omitempty"`
+	// Set by Charge on the rows it returns: the rate (Amount per Unit) and how many units were
+	// charged; Amount is then the row's total.
+	Rate     int64 `json:"rate,omitempty"`
+	Quantity int   `json:"quantity,omitempty"`
 }
 
 // Component is one paper of a dossier (thành phần hồ sơ).
@@ -58,6 +70,7 @@ type Component struct {
 	Originals int    `json:"originals"` // bản chính
 	Copies    int    `json:"copies"`    // bản sao
 	Note      string `json:"note,omitempty"`
+	Form      string `json:"form,omitempty"` // the form template (file name or address), when the component is a form
 	Inferred  bool   `json:"inferred,omitempty"`
 }
 
@@ -67,7 +80,8 @@ type Procedure struct {
 	Name          string      `json:"name"` // full Vietnamese name
 	Field         string      `json:"field"`
 	FieldCode     string      `json:"field_code,omitempty"`
-	Level         int         `json:"level"`                     // LevelCentral, LevelProvince or LevelCommune
+	Level         int         `json:"level"`                     // LevelCentral, LevelProvince, LevelCommune or LevelDistrict
+	Levels        []int       `json:"levels,omitempty"`          // every tier that carries it out, when several (multi-level procedures)
 	Agency        string      `json:"agency,omitempty"`          // who decides, when not the commune People's Committee
 	Days          int         `json:"days"`                      // processing time in working days; 0 = the same day
 	ExtendedDays  int         `json:"extended_days,omitempty"`   // working days when verification is needed; 0 = none
@@ -240,8 +254,8 @@ func validate(p *Procedure, id string, raw json.RawMessage) error {
 		return bad("name", "is empty")
 	case strings.TrimSpace(p.Field) == "":
 		return bad("field", "is empty")
-	case p.Level < LevelCentral || p.Level > LevelCommune:
-		return bad("level", "must be 1 (central), 2 (province) or 3 (commune)")
+	case p.Level < LevelCentral || p.Level > LevelDistrict:
+		return bad("level", "must be 1 (central), 2 (province), 3 (commune) or 4 (district)")
 	case p.Days < 0:
 		return bad("days", "is negative")
 	case p.ExtendedDays != 0 && p.ExtendedDays < p.Days:
@@ -250,6 +264,11 @@ func validate(p *Procedure, id string, raw json.RawMessage) error {
 		return bad("same_day_cutoff", "must be a time HH:MM such as 15:00")
 	case len(p.Components) == 0:
 		return bad("components", "is empty; list at least one component")
+	}
+	for i, l := range p.Levels {
+		if l < LevelCentral || l > LevelDistrict {
+			return bad(fmt.Sprintf("levels[%d]", i), "must be 1 (central), 2 (province), 3 (commune) or 4 (district)")
+		}
 	}
 	var rawComps struct {
 		Components []map[string]json.RawMessage `json:"components"`
@@ -287,6 +306,12 @@ func validate(p *Procedure, id string, raw json.RawMessage) error {
 			return bad(fmt.Sprintf("fees[%d].name", i), "is empty")
 		case fe.Amount < 0:
 			return bad(fmt.Sprintf("fees[%d].amount", i), "is negative")
+		case fe.Per != "" && fe.Per != PerCase && fe.Per != PerCopy && fe.Per != PerPage:
+			return bad(fmt.Sprintf("fees[%d].per", i), `must be "", "truong_hop", "ban" or "trang"`)
+		case fe.FromPage < 0 || fe.ToPage < 0 || (fe.ToPage > 0 && fe.ToPage < fe.FromPage) || ((fe.FromPage > 0 || fe.ToPage > 0) && fe.Per != PerPage):
+			return bad(fmt.Sprintf("fees[%d].from_page", i), `must be a page range (from ≤ to) on a "trang" row`)
+		case fe.CapPerCopy < 0:
+			return bad(fmt.Sprintf("fees[%d].cap_per_copy", i), "is negative")
 		case fe.Channel != "" && fe.Channel != ChannelInPerson && fe.Channel != ChannelOnline && fe.Channel != ChannelPost:
 			return bad(fmt.Sprintf("fees[%d].channel", i), `must be "", "truc_tiep", "truc_tuyen" or "buu_chinh"`)
 		}
@@ -371,4 +396,14 @@ func (c *Catalog) Search(q string) []Procedure {
 		out[k] = c.procs[h.i]
 	}
 	return out
+}
+
+// Vietnamese is the error as a sentence for the officer: which row or procedure, which field, and to
+// correct the file (the English Reason, which names the expected values, is in Error()).
+func (e *FieldError) Vietnamese() string {
+	where := "Tệp danh mục thủ tục"
+	if e.Procedure != "" {
+		where += ", " + strings.NewReplacer("fee row ", "dòng phí ", "row ", "dòng ", "procedure ", "thủ tục ").Replace(e.Procedure)
+	}
+	return fmt.Sprintf("%s: cột hoặc trường %q bị thiếu hoặc không hợp lệ. Hãy sửa tệp theo hướng dẫn định dạng (sohoa catalog import --help) rồi nhập lại.", where, e.Field)
 }

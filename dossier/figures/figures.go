@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"sohoa/assets/bands"
-	"sohoa/storage"
+	"sohoa/desk/model"
 )
 
 // Options tune Compute.
@@ -166,7 +166,7 @@ const (
 	stateFailed
 )
 
-var stateNames = []string{storage.StateDraft, storage.StateCaptured, storage.StateSigned, storage.StateQueued, storage.StateSubmitted, storage.StateFailed}
+var stateNames = []string{string(model.Draft), string(model.Captured), string(model.Signed), string(model.Queued), string(model.Submitted), string(model.Failed)}
 
 // noStatus is a portal status outside 0–10 (counted in no Status cell).
 const noStatus = 15
@@ -195,8 +195,14 @@ ORDER BY created_at`
 // nameTries is how many dossiers of a procedure procedureNames reads at most to find its name.
 const nameTries = 8
 
+// Store is the desk's database the figures are read from (*storage.DB is one); figures reads it
+// through SQL and never imports the storage package, so the screens can use these types.
+type Store interface {
+	SQL() *sql.DB
+}
+
 // Compute returns the figures of the dossiers opened in [from, to).
-func Compute(ctx context.Context, db *storage.DB, from, to time.Time, opt Options) (Figures, error) {
+func Compute(ctx context.Context, db Store, from, to time.Time, opt Options) (Figures, error) {
 	if !from.Before(to) {
 		return Figures{}, fmt.Errorf("%w: the start %s is not before the end %s", ErrPeriod, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	}
@@ -287,7 +293,7 @@ func Compute(ctx context.Context, db *storage.DB, from, to time.Time, opt Option
 }
 
 // readDossiers runs dossierQuery and calls fn with each dossier's fact (valid during the call only).
-func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn func(*fact)) error {
+func readDossiers(ctx context.Context, db Store, args []any, now int64, fn func(*fact)) error {
 	conn, err := readConn(ctx, db)
 	if err != nil {
 		return err
@@ -347,7 +353,7 @@ func readDossiers(ctx context.Context, db *storage.DB, args []any, now int64, fn
 // readConn takes a connection for a long read and lets SQLite read the file through a memory map
 // (256 MiB) instead of a read call per page: the figures walk most of a year's index.
 // The setting only affects how this connection reads.
-func readConn(ctx context.Context, db *storage.DB) (*sql.Conn, error) {
+func readConn(ctx context.Context, db Store) (*sql.Conn, error) {
 	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -361,7 +367,7 @@ func readConn(ctx context.Context, db *storage.DB) (*sql.Conn, error) {
 
 // procedureNames finds each procedure's name in the record of one of its first dossiers of the
 // period (the first whose record names it); a procedure none of them names has no name.
-func procedureNames(ctx context.Context, db *storage.DB, byProc map[string][]int64) (map[string]string, error) {
+func procedureNames(ctx context.Context, db Store, byProc map[string][]int64) (map[string]string, error) {
 	names := make(map[string]string, len(byProc))
 	for proc, ids := range byProc {
 		for _, id := range ids {
@@ -510,7 +516,7 @@ func keyed(m map[string]*acc, label func(string) string) []Row {
 // countPayments adds the period's payment requests and online payments to the total. Payments exist
 // only for dossiers with a fee, a small share, so this is a separate indexed join rather than a part
 // of the index-only scan over every dossier.
-func countPayments(ctx context.Context, db *storage.DB, from, to time.Time, training bool, total *acc) error {
+func countPayments(ctx context.Context, db Store, from, to time.Time, training bool, total *acc) error {
 	var requested, paid int
 	err := db.SQL().QueryRowContext(ctx, `SELECT count(*), coalesce(sum(p.paid <> 0), 0)
 		FROM payments p JOIN dossiers d ON d.id = p.dossier_id

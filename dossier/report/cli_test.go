@@ -21,6 +21,7 @@ import (
 	ft "sohoa/dossier/figures/figurestest"
 	"sohoa/dossier/report"
 	"sohoa/storage"
+	"sohoa/wire"
 )
 
 // dataDir builds the history in a data folder with a unit profile, and closes it.
@@ -49,7 +50,7 @@ func dataDir(t *testing.T) string {
 func run(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	g := &cli.Globals{DataDir: dir, Out: &out, Lang: "vi"}
+	g := &cli.Globals{Program: wire.Program{}, DataDir: dir, Out: &out, Lang: "vi"}
 	c := cli.ReportCmd(g)
 	c.SetArgs(append(args, "--now", "2026-12-10T12:00:00+07:00"))
 	c.SetOut(&out)
@@ -94,7 +95,7 @@ func TestCommands(t *testing.T) {
 
 	// --json: the figures and the bands, no NaN.
 	var buf bytes.Buffer
-	g := &cli.Globals{DataDir: dir, Out: &buf, JSON: true}
+	g := &cli.Globals{Program: wire.Program{}, DataDir: dir, Out: &buf, JSON: true}
 	c := cli.ReportCmd(g)
 	c.SetArgs([]string{"weekly", "--week", "2026-W49", "--now", "2026-12-10T12:00:00+07:00"})
 	if err := c.ExecuteContext(context.Background()); err != nil {

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"sohoa/assets/bands"
+	"sohoa/desk/model"
 	"sohoa/dossier/figures"
-	"sohoa/storage"
 )
 
 // ErrFormat reports an output file whose extension is neither .xlsx nor .pdf.
@@ -64,16 +64,21 @@ func PeakSpec(year, q int, monthOnly bool) Spec {
 	return s
 }
 
+// Unit names the unit a report is about.
+type Unit struct {
+	Code, Name string
+}
+
 // Report is a computed report, ready to write.
 type Report struct {
 	Spec
-	Unit    storage.Unit
+	Unit    Unit
 	Figures figures.Figures
 	Bands   *bands.Bands
 }
 
 // Build computes the figures of s for the unit's desk.
-func Build(ctx context.Context, db *storage.DB, unit storage.Unit, s Spec, b *bands.Bands, opt figures.Options) (*Report, error) {
+func Build(ctx context.Context, db figures.Store, unit Unit, s Spec, b *bands.Bands, opt figures.Options) (*Report, error) {
 	if b == nil {
 		var err error
 		if b, err = bands.Load(); err != nil {
@@ -246,17 +251,17 @@ func statusText(s int) string {
 // stateText names a dossier state at the desk.
 func stateText(s string) string {
 	switch s {
-	case storage.StateDraft:
+	case string(model.Draft):
 		return "Đang số hóa"
-	case storage.StateCaptured:
+	case string(model.Captured):
 		return "Đã số hóa"
-	case storage.StateSigned:
+	case string(model.Signed):
 		return "Đã ký số"
-	case storage.StateQueued:
+	case string(model.Queued):
 		return "Chờ gửi"
-	case storage.StateSubmitted:
+	case string(model.Submitted):
 		return "Đã nộp"
-	case storage.StateFailed:
+	case string(model.Failed):
 		return "Gửi lỗi"
 	}
 	return s

@@ -22,10 +22,9 @@ import (
 	"sohoa/assets/bands"
 	"sohoa/dossier/figures"
 	ft "sohoa/dossier/figures/figurestest"
-	"sohoa/storage"
 )
 
-var unit = storage.Unit{Code: "000.00.00.H47", Name: "UBND xã Hòa Tiến", Address: "Hòa Vang, Đà Nẵng", Province: "Đà Nẵng", CounterType: "commune"}
+var unit = Unit{Code: "000.00.00.H47", Name: "UBND xã Hòa Tiến"}
 
 var reportNow = ft.VN(2026, 12, 10, 12, 0)
 

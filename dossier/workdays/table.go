@@ -110,3 +110,32 @@ func embeddedTables() ([]Table, error) {
 	}
 	return out, nil
 }
+
+// ImportTable reads a table a unit supplies (`sohoa holidays import`): ParseTable's checks, plus a
+// name on every day and at least one source (the decision it comes from), since an unsourced table
+// would silently change every appointment.
+func ImportTable(r io.Reader) (Table, error) {
+	t, err := ParseTable(r)
+	if err != nil {
+		return Table{}, err
+	}
+	for _, list := range [][]Day{t.Off, t.Work} {
+		for _, d := range list {
+			if d.Name == "" {
+				return Table{}, fmt.Errorf("%w: %d: date %s has no name; say what the day is (e.g. \"Nghỉ bù Tết\")", ErrTable, t.Year, d.Date)
+			}
+		}
+	}
+	if len(t.Sources) == 0 {
+		return Table{}, fmt.Errorf("%w: %d: \"sources\" is empty; name the decision the table comes from", ErrTable, t.Year)
+	}
+	return t, nil
+}
+
+// Table returns the table installed for year y, if any.
+func (c *Calendar) Table(y int) (Table, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.tables[y]
+	return t, ok
+}

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -27,6 +28,15 @@ type deviceAuth struct {
 	lastPoll time.Time
 }
 
+// deviceStore keeps the device authorizations in progress (the OpenID provider's
+// DeviceAuthorizationStorage, embedded in oidcStore).
+type deviceStore struct {
+	mu      sync.Mutex
+	devices map[string]*deviceAuth // device code → device authorization (RFC 8628)
+	users   map[string]string      // user code → device code
+	spacing time.Duration          // least time between two polls of one device code
+}
+
 var _ op.DeviceAuthorizationStorage = (*oidcStore)(nil)
 
 // allowedScope admits the submission scope and the per-dossier scopes "dossier:<MaHoSo>".
@@ -39,7 +49,7 @@ func allowedScope(scope string) bool {
 }
 
 // StoreDeviceAuthorization keeps a new device authorization; scopes the desk may not ask for are dropped.
-func (s *oidcStore) StoreDeviceAuthorization(_ context.Context, clientID, deviceCode, userCode string, expires time.Time, scopes []string) error {
+func (s *deviceStore) StoreDeviceAuthorization(_ context.Context, clientID, deviceCode, userCode string, expires time.Time, scopes []string) error {
 	var kept []string
 	for _, sc := range scopes {
 		if sc == oidc.ScopeOpenID || sc == oidc.ScopeProfile || allowedScope(sc) {
@@ -67,7 +77,7 @@ func (s *oidcStore) StoreDeviceAuthorization(_ context.Context, clientID, device
 // GetDeviceAuthorizatonState answers a poll. A poll sooner than the spacing after the previous one gets
 // context.DeadlineExceeded, which the provider answers with slow_down. A completed authorization is
 // handed out once: the device code is then forgotten.
-func (s *oidcStore) GetDeviceAuthorizatonState(_ context.Context, clientID, deviceCode string) (*op.DeviceAuthorizationState, error) {
+func (s *deviceStore) GetDeviceAuthorizatonState(_ context.Context, clientID, deviceCode string) (*op.DeviceAuthorizationState, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, ok := s.devices[deviceCode]
@@ -90,7 +100,7 @@ func (s *oidcStore) GetDeviceAuthorizatonState(_ context.Context, clientID, devi
 }
 
 // deviceByUserCode returns a copy of the pending authorization of a user code.
-func (s *oidcStore) deviceByUserCode(userCode string) (op.DeviceAuthorizationState, bool) {
+func (s *deviceStore) deviceByUserCode(userCode string) (op.DeviceAuthorizationState, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, ok := s.devices[s.users[userCode]]
@@ -101,7 +111,7 @@ func (s *oidcStore) deviceByUserCode(userCode string) (op.DeviceAuthorizationSta
 }
 
 // decideDevice approves (subject set) or denies (subject empty) a pending authorization.
-func (s *oidcStore) decideDevice(userCode, subject string) error {
+func (s *deviceStore) decideDevice(userCode, subject string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, ok := s.devices[s.users[userCode]]

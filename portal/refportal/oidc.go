@@ -106,16 +106,19 @@ func (k publicKey) Key() any                           { return &k.key.PublicKey
 
 // oidcStore implements op.Storage for the reference portal.
 type oidcStore struct {
-	key           *signingKey
+	*keyStore
+	*deviceStore
 	citizens      map[string]Citizen
 	tokenLifetime time.Duration
 
-	mu      sync.Mutex
-	reqs    map[string]*authRequest
-	codes   map[string]string      // code → auth request ID
-	devices map[string]*deviceAuth // device code → device authorization (RFC 8628)
-	users   map[string]string      // user code → device code
-	spacing time.Duration          // least time between two polls of one device code
+	mu    sync.Mutex
+	reqs  map[string]*authRequest
+	codes map[string]string // code → auth request ID
+}
+
+// keyStore holds the provider's signing key (the OpenID provider's key storage, embedded in oidcStore).
+type keyStore struct {
+	key *signingKey
 }
 
 var _ op.Storage = (*oidcStore)(nil)
@@ -125,8 +128,8 @@ func newOIDCStore(key *signingKey, citizens []Citizen, tokenLifetime time.Durati
 	for _, c := range citizens {
 		m[c.ID] = c
 	}
-	return &oidcStore{key: key, citizens: m, tokenLifetime: tokenLifetime, reqs: map[string]*authRequest{}, codes: map[string]string{},
-		devices: map[string]*deviceAuth{}, users: map[string]string{}}
+	return &oidcStore{keyStore: &keyStore{key: key}, citizens: m, tokenLifetime: tokenLifetime, reqs: map[string]*authRequest{}, codes: map[string]string{},
+		deviceStore: &deviceStore{devices: map[string]*deviceAuth{}, users: map[string]string{}}}
 }
 
 // CreateAuthRequest stores a validated authorization request; PKCE with S256 is required.
@@ -246,15 +249,15 @@ func (s *oidcStore) GetRefreshTokenInfo(context.Context, string, string) (string
 }
 
 // SigningKey returns the persisted RS256 key.
-func (s *oidcStore) SigningKey(context.Context) (op.SigningKey, error) { return s.key, nil }
+func (s *keyStore) SigningKey(context.Context) (op.SigningKey, error) { return s.key, nil }
 
 // SignatureAlgorithms returns RS256.
-func (s *oidcStore) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
+func (s *keyStore) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
 	return []jose.SignatureAlgorithm{jose.RS256}, nil
 }
 
 // KeySet returns the public key.
-func (s *oidcStore) KeySet(context.Context) ([]op.Key, error) { return []op.Key{publicKey{s.key}}, nil }
+func (s *keyStore) KeySet(context.Context) ([]op.Key, error) { return []op.Key{publicKey{s.key}}, nil }
 
 // GetClientByClientID knows only the desk client.
 func (s *oidcStore) GetClientByClientID(_ context.Context, id string) (op.Client, error) {

@@ -266,7 +266,11 @@ func loopbackOnly(next http.HandlerFunc) http.HandlerFunc {
 // TrainerCSRF is the form token the trainer page's forms carry (tests post with it).
 func (s *Server) TrainerCSRF() string { return s.mac("trainer") }
 
-func (s *Server) trainerPage(w http.ResponseWriter, r *http.Request) {
+// trainerPages are the pages the trainer and the simulated payment gateway show.
+type trainerPages struct{ *Server }
+
+// trainerPage is GET /trainer: every dossier the portal holds, with forms to move its status or mark it paid.
+func (s trainerPages) trainerPage(w http.ResponseWriter, r *http.Request) {
 	ds, err := listDossiers(r.Context(), s.db, "")
 	if err != nil {
 		http.Error(w, "the portal could not read its dossiers", http.StatusInternalServerError)
@@ -307,7 +311,7 @@ func (s *Server) trainerPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // trainerAction is POST /trainer/status (code, status) and POST /trainer/pay (code), with the page's csrf.
-func (s *Server) trainerAction(w http.ResponseWriter, r *http.Request) {
+func (s trainerPages) trainerAction(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil || !constantTimeEqual(r.PostFormValue("csrf"), s.TrainerCSRF()) {
 		http.Error(w, "the form is stale; reload the trainer page", http.StatusForbidden)
 		return
@@ -337,7 +341,7 @@ func (s *Server) trainerAction(w http.ResponseWriter, r *http.Request) {
 }
 
 // payPage is GET and POST /pay/{ref}: the simulated payment gateway's page for one payment reference.
-func (s *Server) payPage(w http.ResponseWriter, r *http.Request) {
+func (s trainerPages) payPage(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("ref")
 	var code, paid string
 	var amount int64

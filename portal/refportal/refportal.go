@@ -158,14 +158,15 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/dossiers", s.authenticated(http.HandlerFunc(s.lookup)))
 	mux.Handle("GET /api/v1/dossiers/{code}", s.authenticated(http.HandlerFunc(s.status)))
 	mux.Handle("GET /api/v1/dossiers/{code}/status", http.HandlerFunc(s.trackStatus))
-	mux.Handle("GET /trainer", loopbackOnly(s.trainerPage))
-	mux.Handle("POST /trainer/status", loopbackOnly(s.trainerAction))
-	mux.Handle("POST /trainer/pay", loopbackOnly(s.trainerAction))
+	tp := trainerPages{s}
+	mux.Handle("GET /trainer", loopbackOnly(tp.trainerPage))
+	mux.Handle("POST /trainer/status", loopbackOnly(tp.trainerAction))
+	mux.Handle("POST /trainer/pay", loopbackOnly(tp.trainerAction))
 	if s.cfg.TSA != nil {
 		mux.Handle("POST /tsa", s.cfg.TSA)
 	}
-	mux.Handle("GET /pay/{ref}", http.HandlerFunc(s.payPage))
-	mux.Handle("POST /pay/{ref}", http.HandlerFunc(s.payPage))
+	mux.Handle("GET /pay/{ref}", http.HandlerFunc(tp.payPage))
+	mux.Handle("POST /pay/{ref}", http.HandlerFunc(tp.payPage))
 	mux.Handle("/", s.provider)
 	return mux
 }

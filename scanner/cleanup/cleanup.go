@@ -62,7 +62,13 @@ func Process(p scanner.Page, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	o := opts.withDefaults()
-	page := toPage(p.Image)
+	var page image.Image
+	if y, ok := p.Image.(*image.YCbCr); ok && o.Mode != scanner.ModeColor {
+		// A JPEG page kept in grey: its luma plane is the grey page, no colour round trip.
+		page = lumaPlane(y)
+	} else {
+		page = toPage(p.Image)
+	}
 	if rgba, ok := page.(*image.RGBA); ok && o.Mode != scanner.ModeColor {
 		identity := identityLUT()
 		page = toGray(rgba, &identity)
@@ -80,7 +86,9 @@ func Process(p scanner.Page, opts Options) (Result, error) {
 		// of the page that crop keeps.
 		fill := paperColor(page, a.paper)
 		a = subAnalysis(a, r)
-		a.g = rotatePage(a.g, -res.Angle, grayColor(a.paper)).(*image.Gray)
+		// What turning brings into the raster's corners is filled like the raster's own rim
+		// (the lid, or the paper when there is none), so the lid still ends in a straight edge.
+		a.g = rotatePage(a.g, -res.Angle, grayColor(rimLevel(a.g))).(*image.Gray)
 		pb := page.Bounds()
 		a.b = image.Rect(0, 0, pb.Dx(), pb.Dy())
 		r = pageRect(a)
@@ -138,4 +146,11 @@ func identityLUT() [256]uint8 {
 		l[i] = uint8(i)
 	}
 	return l
+}
+
+// lumaPlane returns the Y plane of m as an *image.Gray sharing its pixels: JPEG's Y is the same
+// BT.601 luma that toGray computes from RGB.
+func lumaPlane(m *image.YCbCr) *image.Gray {
+	return &image.Gray{Pix: m.Y[m.YOffset(m.Rect.Min.X, m.Rect.Min.Y):], Stride: m.YStride,
+		Rect: image.Rect(0, 0, m.Rect.Dx(), m.Rect.Dy())}
 }

@@ -13,8 +13,8 @@ func grayColor(v uint8) color.RGBA { return color.RGBA{v, v, v, 255} }
 // upright, so that dossier.Rotate(img, Orientation(img)) reads normally. Quarter turns are found
 // from the projection profiles (runs of inked rows, or columns, shaped like text lines); upside-down
 // text from the ascender/descender asymmetry of Latin script (ascenders, capitals and
-// Vietnamese tone marks above the x-height outweigh descenders). Pages with fewer than three
-// text lines return 0: one line is not enough to tell cheaply.
+// Vietnamese tone marks above the x-height outweigh descenders).
+// Pages with fewer than minOrientLines text lines return 0: a sparse page is never turned.
 func Orientation(img image.Image) int {
 	if img == nil || img.Bounds().Empty() {
 		return 0
@@ -27,18 +27,23 @@ func Orientation(img image.Image) int {
 	return orientation(a, r)
 }
 
+// minOrientLines is the number of text lines a page needs before its orientation is changed: a
+// sparse page (a greeting, a signature block, a letterhead) gives too little evidence, and a
+// wrong turn is worse than none (the officer can still turn a page by hand).
+const minOrientLines = 6
+
 func orientation(a *analysis, r image.Rectangle) int {
 	rows, cols := profiles(a, r)
 	h, v := textLines(rows), textLines(cols)
 	switch {
-	case len(v) >= 3 && len(v) > 2*len(h):
+	case len(v) >= minOrientLines && len(v) > 3*len(h):
 		// Lines run top to bottom. Turning the page 90° clockwise makes column x row x, with the
 		// left side on top.
 		if upsideDown(cols.n, v) {
 			return 270
 		}
 		return 90
-	case len(h) >= 3:
+	case len(h) >= minOrientLines:
 		if upsideDown(rows.n, h) {
 			return 180
 		}

@@ -629,3 +629,25 @@ func TestAddressScanEndsWhenQuiet(t *testing.T) {
 		t.Errorf("the batch did not end on its own (took %v)", time.Since(start))
 	}
 }
+
+// A folder already complete before the scan (files untouched for longer than a writer pauses) is
+// taken at the first look: no poll interval is waited for.
+func TestCompleteFolderTakenWithoutPolling(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-time.Hour)
+	for i := 1; i <= 3; i++ {
+		write(t, filepath.Join(dir, fmt.Sprintf("p%d.png", i)), pngOf(t, i), old)
+	}
+	var c collector
+	start := time.Now()
+	err := scan(t, dir, Options{Interval: 5 * time.Second, Idle: time.Millisecond}, scanner.Settings{MaxPages: 3}, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.ids, []int{1, 2, 3}) {
+		t.Fatalf("pages %v, want [1 2 3]", c.ids)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("a complete folder took %v: it waited for a poll (interval 5 s)", took)
+	}
+}

@@ -154,6 +154,13 @@ func (r *run) poll(ctx context.Context) (ready []entry, waiting bool, err error)
 		present[name] = true
 		cur := stat{size: info.Size(), mod: info.ModTime(), since: now}
 		prev, ok := r.seen[name]
+		if !ok && cur.size > 0 && now.Sub(cur.mod) >= r.settled() {
+			// Untouched for longer than a writer pauses: complete already (a folder filled
+			// before the scan), taken at the first look instead of one poll later.
+			r.seen[name] = cur
+			ready = append(ready, entry{name: name, st: cur})
+			continue
+		}
 		if !ok || !prev.same(cur) {
 			r.seen[name] = cur
 			waiting = true
@@ -180,6 +187,12 @@ func (r *run) poll(ctx context.Context) (ready []entry, waiting bool, err error)
 	}
 	sortEntries(ready)
 	return ready, waiting, nil
+}
+
+// settled is how long a file must have been left untouched (by its modification time) to be
+// taken at first sight: twice the poll interval, and at least two seconds.
+func (r *run) settled() time.Duration {
+	return max(2*r.d.opt.Interval, 2*time.Second)
 }
 
 // ignored tells the entries never taken: folders, links, hidden and partial files.

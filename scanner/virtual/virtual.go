@@ -21,7 +21,7 @@ const DefaultSheets = 3
 // Options configures a virtual device; the zero value is a working scanner with seed 0.
 type Options struct {
 	Seed      uint64        // pages are a pure function of Seed, page index, DPI and mode
-	Sheets    int           // sheets in the feeder; 0 means DefaultSheets
+	Sheets    int           // sheets in the feeder; 0 means DefaultSheets, or Settings.MaxPages' worth
 	JamAfter  int           // > 0: the feeder jams after this many pages were handed over
 	Empty     bool          // the feeder is empty
 	CoverOpen bool          // the cover is open: every scan fails with ErrCoverOpen
@@ -153,6 +153,14 @@ func (d *Device) Scan(ctx context.Context, s scanner.Settings, h scanner.Handler
 		n := d.opt.Sheets
 		if n == 0 {
 			n = DefaultSheets
+			// The address does not say how many sheets the feeder holds: a scan asking for a
+			// number of pages gets them (`sohoa scan --device virtual: --pages 200`).
+			if s.MaxPages > 0 {
+				n = s.MaxPages
+				if s.Source == scanner.SourceDuplex {
+					n = (s.MaxPages + 1) / 2
+				}
+			}
 		}
 		for range n {
 			sides = append(sides, false)

@@ -343,3 +343,28 @@ func BenchmarkRenderA4Gray300(b *testing.B) {
 		}
 	}
 }
+
+// `--device virtual: --pages N` scans N pages: an address without a sheet count fills the feeder
+// with what the scan asks for; one with a count keeps it.
+func TestPagesSettingFillsTheFeeder(t *testing.T) {
+	for _, c := range []struct {
+		addr   string
+		source scanner.Source
+		max    int
+		want   int
+	}{
+		{"virtual:", scanner.SourceFeeder, 7, 7},
+		{"virtual:", scanner.SourceDuplex, 5, 5},
+		{"virtual:", scanner.SourceFeeder, 0, DefaultSheets},
+		{"virtual:pages=2", scanner.SourceFeeder, 7, 2},
+		{"virtual:pages=9", scanner.SourceFeeder, 4, 4},
+	} {
+		pages, err := collect(t, c.addr, scanner.Settings{Source: c.source, DPI: 50, Mode: scanner.ModeGray, MaxPages: c.max})
+		if err != nil {
+			t.Fatalf("%s max %d: %v", c.addr, c.max, err)
+		}
+		if len(pages) != c.want {
+			t.Errorf("%s %s max %d: %d pages, want %d", c.addr, c.source, c.max, len(pages), c.want)
+		}
+	}
+}

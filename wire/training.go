@@ -1,6 +1,6 @@
 // Training-mode wiring shared by the CLI and the GUI: the reference portal on loopback and the training identity.
 
-package cli
+package wire
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"sohoa/dossier"
+	"sohoa/desk"
 	"sohoa/portal/refportal"
 	"sohoa/portal/refportal/tsa"
 	"sohoa/signing"
@@ -19,7 +19,7 @@ import (
 
 // VerifyForPortal is the signature check the reference portal runs on every received PDF: sohoa's own
 // verifier, refusing a file that is unsigned, unreadable, broken or changed after signing.
-func VerifyForPortal(roots *x509.CertPool) func(name string, pdf []byte) error {
+func (Program) VerifyForPortal(roots *x509.CertPool) func(name string, pdf []byte) error {
 	return func(name string, pdf []byte) error {
 		if err := signing.CheckReceived(pdf, roots); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
@@ -28,23 +28,15 @@ func VerifyForPortal(roots *x509.CertPool) func(name string, pdf []byte) error {
 	}
 }
 
-// TrainingPortal is the reference portal of training mode, with its timestamp authority.
-type TrainingPortal struct {
-	URL     string            // the portal's base URL (OIDC issuer and submission API)
-	TSAURL  string            // the RFC 3161 timestamp authority every training signature uses
-	TSARoot *x509.Certificate // trust it to see the training timestamps as trusted
-	Stop    func()
-}
-
 // StartTrainingPortal starts the reference portal on a free loopback port with its data under the
 // desk's data folder, serving a training timestamp authority at /tsa.
-func StartTrainingPortal(ctx context.Context, deskData string) (*TrainingPortal, error) {
+func (Program) StartTrainingPortal(ctx context.Context, deskData string) (*desk.TrainingPortal, error) {
 	authority, err := tsa.Generate("sohoa TRAINING TSA — ĐÀO TẠO", 5*365*24*time.Hour)
 	if err != nil {
 		return nil, err
 	}
 	srv, err := refportal.New(refportal.Config{Addr: "127.0.0.1:0", DataDir: filepath.Join(deskData, "refportal"),
-		VerifyPDF: VerifyForPortal(nil), TSA: authority})
+		VerifyPDF: Program{}.VerifyForPortal(nil), TSA: authority})
 	if err != nil {
 		return nil, err
 	}
@@ -53,21 +45,21 @@ func StartTrainingPortal(ctx context.Context, deskData string) (*TrainingPortal,
 		srv.Close()
 		return nil, err
 	}
-	return &TrainingPortal{URL: url, TSAURL: url + "/tsa", TSARoot: authority.Chain()[0], Stop: func() { srv.Close() }}, nil
+	return &desk.TrainingPortal{URL: url, TSAURL: url + "/tsa", TSARoot: authority.Chain()[0], Stop: func() { srv.Close() }}, nil
 }
 
 // TrainingIdentity opens (creating on first use) the training signing identity of a desk, and a
 // trust pool holding the training CA.
-func TrainingIdentity(ctx context.Context, d *dossier.Desk) (signing.Identity, *x509.CertPool, error) {
-	unit, err := d.Unit(ctx)
+func (Program) TrainingIdentity(ctx context.Context, d *desk.Desk) (signing.Identity, *x509.CertPool, error) {
+	unit, err := d.Settings.Unit(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	officer := d.Officer()
+	officer := d.Settings.Officer()
 	if officer == "" {
 		officer = "Cán bộ Đào Tạo"
 	}
-	id, ca, err := pkcs12.Training(filepath.Join(d.DB().Dir(), "training-identity"), officer, unit.Name)
+	id, ca, err := pkcs12.Training(d.Folder.TrainingIdentityDir(), officer, unit.Name)
 	if err != nil {
 		return nil, nil, err
 	}

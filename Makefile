@@ -8,7 +8,7 @@ BIN := bin/sohoa
 
 # Debian packages: building the GUI (cgo: OpenGL, X11), SANE, USB, and the real tools the tests check with.
 BUILD_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev \
-	libxi-dev libxxf86vm-dev libsane-dev libusb-1.0-0-dev
+	libxi-dev libxxf86vm-dev libsane-dev libusb-1.0-0-dev make git
 TEST_PKGS := sane-utils softhsm2 poppler-utils qpdf libnss3-tools xvfb xauth imagemagick tzdata openssl gnumeric
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -40,7 +40,7 @@ vet:
 test: deps-test vet build
 	SOHOA_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 40m ./...
 	bash scripts/gui-smoke.sh $(BIN)
-	$(MAKE) windows-vet package-test
+	$(MAKE) windows-vet package-test wine-smoke
 
 # The whole-process page benchmark (scripts/bench-pages.sh) compares with these.
 BENCH_PKGS := img2pdf tesseract-ocr tesseract-ocr-eng bc

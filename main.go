@@ -14,8 +14,8 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
-	"sohoa/app"
 	"sohoa/cli"
+	"sohoa/i18n"
 	"sohoa/wire"
 )
 
@@ -27,8 +27,6 @@ func main() {
 	model.ConfigPath = "disable"
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// The store's and the workflow's error sentences, for the window and the commands alike.
-	app.AddErrorKeys(wire.ErrorKeys()...)
 	root, g := cli.Root(wire.Program{}, runGUI)
 	if len(os.Args) == 1 {
 		root.SetArgs([]string{"gui"})
@@ -38,11 +36,8 @@ func main() {
 		if silent { // the command printed its result (sohoa verify's report); the code is the verdict
 			os.Exit(code)
 		}
-		// The officer reads the same translated sentence the window would show.
-		if app.SetLanguage(g.Lang) != nil {
-			app.SetLanguage("vi")
-		}
-		fmt.Fprintln(os.Stderr, "sohoa:", app.ErrorText(err))
+		// The officer reads the same translated sentence the window would show, then the detail for support.
+		fmt.Fprintln(os.Stderr, "sohoa:", i18n.ErrorDetail(g.Lang, err))
 		os.Exit(code)
 	}
 }

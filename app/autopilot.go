@@ -4,7 +4,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -19,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"sohoa/desk"
+	"sohoa/errs"
 	"sohoa/portal/refportal"
 	"sohoa/scanner"
 )
@@ -32,7 +32,7 @@ func TrainingQR(c refportal.Citizen) string {
 }
 
 // ErrAutopilot means the autopilot found the window in a state it did not expect.
-var ErrAutopilot = errors.New("app: autopilot")
+var ErrAutopilot = errs.New("error.autopilot", errs.Permanent, "app: autopilot")
 
 // Autopilot walks the training flow through the UI, tapping the real widgets: New dossier →
 // procedure 1.001193 → applicant from the training citizen's CCCD QR → scan (3 pages from the feeder

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"sohoa/desk"
+	"sohoa/errs"
 	"sohoa/internal/atomicfile"
 	"sohoa/portal"
 )
@@ -90,7 +91,7 @@ func (q *queueScreen) detail(r queueRow) string {
 	case r.it != nil && r.it.LastError != "":
 		s += " · " + outboxErrorText(r.it.ErrorClass, r.it.LastError)
 	case r.s.LastError != "":
-		s += " · " + outboxErrorText("permanent", r.s.LastError)
+		s += " · " + outboxErrorText(string(errs.Permanent), r.s.LastError)
 	}
 	return s
 }

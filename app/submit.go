@@ -16,6 +16,7 @@ import (
 
 	"sohoa/app/vnkey/vnentry"
 	"sohoa/desk"
+	"sohoa/errs"
 	"sohoa/portal"
 )
 
@@ -139,6 +140,7 @@ func (t *submitTab) authorized(tok portal.Token, err error) {
 	u := t.ws.u
 	t.authBusy = false
 	if err != nil {
+		err = errs.Frame(desk.ErrNotQueued, err) // nothing is queued before the authorization
 		t.authLbl.SetText(ErrorText(err))
 		u.showError(err)
 	} else {

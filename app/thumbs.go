@@ -5,7 +5,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -15,6 +14,8 @@ import (
 	"sort"
 
 	xdraw "golang.org/x/image/draw"
+
+	"sohoa/errs"
 )
 
 // ThumbHeight is the pixel height of page-strip thumbnails.
@@ -37,7 +38,7 @@ func scaleToHeight(img image.Image, h int) image.Image {
 
 // ErrNoPDFRenderer means PDF pages cannot be drawn on this computer (poppler's pdftoppm is missing);
 // imported PDFs are then shown as a file tile with their page count.
-var ErrNoPDFRenderer = errors.New("app: no PDF renderer (pdftoppm) on this computer")
+var ErrNoPDFRenderer = errs.New("error.no_pdf_renderer", errs.NeedsOfficer, "app: no PDF renderer (pdftoppm) on this computer")
 
 // renderPDF draws the pages of a PDF at dpi with poppler's pdftoppm (first..last, 1-based; 0 = all).
 func renderPDF(ctx context.Context, pdf []byte, dpi, first, last int) ([]image.Image, error) {

@@ -6,7 +6,6 @@ package cli
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,12 +16,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"sohoa/desk"
+	"sohoa/errs"
 	"sohoa/internal/atomicfile"
 	"sohoa/signing"
 )
 
 // ErrAuditArgs reports a wrong argument of `sohoa audit`.
-var ErrAuditArgs = errors.New("cli: wrong audit arguments; see sohoa audit --help")
+var ErrAuditArgs = errs.New("error.audit.args", errs.NeedsOfficer, "cli: wrong audit arguments; see sohoa audit --help")
 
 func auditCmd(g *Globals) *cobra.Command {
 	c := &cobra.Command{Use: "audit", Short: "check and export the desk's audit log"}

@@ -20,11 +20,13 @@ import (
 
 	"sohoa/desk"
 	"sohoa/dossier/applicant"
+	"sohoa/errs"
 	"sohoa/internal/atomicfile"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
 	"sohoa/scanner"
 	"sohoa/signing"
+	"sohoa/signing/certstore"
 	"sohoa/signing/pkcs11"
 )
 
@@ -253,7 +255,7 @@ func importCmd(g *Globals) *cobra.Command {
 }
 
 func signCmd(g *Globals) *cobra.Command {
-	var id, module, label, p12, pinEnv, tsa, roots string
+	var id, module, label, p12, thumb, pinEnv, tsa, roots string
 	var training, confirm, finalTry bool
 	c := &cobra.Command{
 		Use:   "sign",
@@ -265,12 +267,12 @@ func signCmd(g *Globals) *cobra.Command {
 			pin := []byte(os.Getenv(pinEnv))
 			defer clear(pin)
 			switch {
-			case training || (module == "" && p12 == "" && d.Settings.Training()):
+			case training || (module == "" && p12 == "" && thumb == "" && d.Settings.Training()):
 				ident, pool, err = g.Program.TrainingIdentity(ctx, d)
-			case module != "" || p12 != "":
-				ident, err = g.Program.OpenIdentity(ctx, desk.IdentitySpec{Module: module, TokenLabel: label, ConfirmFinalTry: finalTry, PKCS12: p12, PIN: pin})
+			case module != "" || p12 != "" || thumb != "": // certificate store: the token's minidriver asks for the PIN
+				ident, err = g.Program.OpenIdentity(ctx, desk.IdentitySpec{Module: module, TokenLabel: label, ConfirmFinalTry: finalTry, PKCS12: p12, CertStore: thumb, PIN: pin})
 			default:
-				return errors.New("choose a signing identity: --pkcs11-module PATH, --pkcs12 FILE or --training")
+				return errors.New("choose a signing identity: --pkcs11-module PATH, --pkcs12 FILE, --certstore THUMBPRINT or --training")
 			}
 			if err != nil {
 				return err
@@ -313,6 +315,7 @@ func signCmd(g *Globals) *cobra.Command {
 	f.StringVar(&module, "pkcs11-module", "", "PKCS#11 module of the USB token")
 	f.StringVar(&label, "token-label", "", "token label (default: the first token with a certificate and key)")
 	f.StringVar(&p12, "pkcs12", "", "a .p12/.pfx file")
+	f.StringVar(&thumb, "certstore", "", "thumbprint of a certificate in the Windows certificate store (see `sohoa tokens`)")
 	f.BoolVar(&training, "training", false, "sign with the training identity")
 	f.StringVar(&pinEnv, "pin-env", "SOHOA_PIN", "environment variable holding the PIN or .p12 password (never a flag: flags show in the process list)")
 	f.StringVar(&tsa, "tsa", "", "RFC 3161 timestamp authority URL")
@@ -396,7 +399,8 @@ func submitCmd(g *Globals) *cobra.Command {
 				tok, err = a.Authorize(ctx)
 			}
 			if err != nil {
-				return err
+				// Nothing is queued yet: say so, whatever the portal error says.
+				return errs.Frame(desk.ErrNotQueued, err)
 			}
 			it, err := d.Outbox.Submit(ctx, id, tok)
 			if err != nil {
@@ -569,6 +573,11 @@ func tokensCmd(g *Globals) *cobra.Command {
 					continue
 				}
 				all = append(all, ts...)
+			}
+			if cs, err := certstore.List(cmd.Context()); err == nil && len(cs) > 0 { // Windows: beside the tokens
+				all = append(all, certstore.AsToken(cs))
+			} else if err != nil && !errors.Is(err, certstore.ErrUnsupported) {
+				errs = append(errs, err)
 			}
 			if g.JSON {
 				return g.printJSON(all)

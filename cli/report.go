@@ -4,7 +4,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -16,10 +15,11 @@ import (
 	"sohoa/desk"
 	"sohoa/dossier/figures"
 	"sohoa/dossier/report"
+	"sohoa/errs"
 )
 
 // ErrReportArgs reports report flags that do not name a period; the message says which to give.
-var ErrReportArgs = errors.New("report: the period flags are incomplete or contradictory")
+var ErrReportArgs = errs.New("error.report.args", errs.NeedsOfficer, "report: the period flags are incomplete or contradictory")
 
 // BandsFile is the unit's colour-band file in the data folder; it overrides the shipped thresholds.
 const BandsFile = bands.UnitFile

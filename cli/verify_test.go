@@ -82,12 +82,12 @@ func TestVerifyExitCodesAndReports(t *testing.T) {
 		args  []string
 		code  int
 		vi    string // a sentence the Vietnamese report must hold
-		level string // the first signature's level in the JSON (sohoa's own output is still adbe.pkcs7.detached: none)
+		level string // the first signature's level in the JSON (sohoa's own output is PAdES: B-B without a TSA)
 	}{
-		{"passed", []string{"verify", "--trust-roots", caFile, write("ok.pdf", signed)}, VerifyPassed, "KẾT LUẬN: HỢP LỆ", signing.LevelNone},
-		{"untrusted signer", []string{"verify", write("ok2.pdf", signed)}, VerifyIndeterminate, "KẾT LUẬN: CHƯA XÁC ĐỊNH", signing.LevelNone},
-		{"red box laid over the page", []string{"verify", "--trust-roots", caFile, write("overlay.pdf", overlay)}, VerifyFailed, "Có hình che phủ được đặt lên trang 1 sau khi ký.", signing.LevelNone},
-		{"content stream added", []string{"verify", "--trust-roots", caFile, write("added.pdf", added)}, VerifyFailed, "Nội dung trang hoặc cấu trúc tài liệu đã bị sửa sau khi ký.", signing.LevelNone},
+		{"passed", []string{"verify", "--trust-roots", caFile, write("ok.pdf", signed)}, VerifyPassed, "KẾT LUẬN: HỢP LỆ", signing.LevelBB},
+		{"untrusted signer", []string{"verify", write("ok2.pdf", signed)}, VerifyIndeterminate, "KẾT LUẬN: CHƯA XÁC ĐỊNH", signing.LevelBB},
+		{"red box laid over the page", []string{"verify", "--trust-roots", caFile, write("overlay.pdf", overlay)}, VerifyFailed, "Có hình che phủ được đặt lên trang 1 sau khi ký.", signing.LevelBB},
+		{"content stream added", []string{"verify", "--trust-roots", caFile, write("added.pdf", added)}, VerifyFailed, "Nội dung trang hoặc cấu trúc tài liệu đã bị sửa sau khi ký.", signing.LevelBB},
 		{"pages removed (DSS)", []string{"verify", filepath.Join(dssDir, "pdf-removed-pages.pdf")}, VerifyFailed, "Trang bị xóa sau khi ký: 2, 3.", signing.LevelBT},
 		{"shadow attack on /Reason (DSS)", []string{"verify", filepath.Join(dssDir, "pdf-spoofing-attack.pdf")}, VerifyFailed, "Thông tin của chữ ký (lý do, nơi ký, thời điểm) đã bị sửa sau khi ký", signing.LevelBT},
 		{"broken ByteRange (DSS)", []string{"verify", filepath.Join(dssDir, "pdf-eof.pdf")}, VerifyFailed, "CHỮ KÝ KHÔNG HỢP LỆ", signing.LevelNone},

@@ -52,12 +52,14 @@ type OpenOptions struct {
 	FallbackToTraining bool
 }
 
-// IdentitySpec names a signing identity: a certificate on a PKCS#11 token (Module, TokenLabel) or
-// a PKCS#12 file; PIN unlocks it (the caller clears it afterwards).
+// IdentitySpec names a signing identity: a certificate on a PKCS#11 token (Module, TokenLabel), a
+// PKCS#12 file, or a certificate in the Windows certificate store (CertStore, its thumbprint); PIN
+// unlocks it (the caller clears it afterwards).
 type IdentitySpec struct {
 	Module, TokenLabel string
 	ConfirmFinalTry    bool // the officer confirmed a PIN try that may lock the token
 	PKCS12             string
+	CertStore          string // thumbprint of a certificate in the Windows certificate store
 	PIN                []byte
 }
 

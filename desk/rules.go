@@ -4,7 +4,6 @@
 package desk
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/draw"
@@ -13,16 +12,17 @@ import (
 	"time"
 
 	"sohoa/dossier/catalog"
+	"sohoa/errs"
 )
 
 // ErrNoUnit means the desk has no unit profile yet: the first-run set-up must be completed.
-var ErrNoUnit = errors.New("dossier: no unit profile is set up on this desk; finish the set-up (unit code and name) or start training mode")
+var ErrNoUnit = errs.New("error.no_unit", errs.NeedsOfficer, "dossier: no unit profile is set up on this desk; finish the set-up (unit code and name) or start training mode")
 
 // ErrNoAuthorization means the citizen has not (or no longer) authorized the submission.
-var ErrNoAuthorization = errors.New("dossier: the citizen's authorization is missing or expired; ask the citizen to log in again")
+var ErrNoAuthorization = errs.New("error.no_authorization", errs.NeedsCitizen, "dossier: the citizen's authorization is missing or expired; ask the citizen to log in again")
 
 // ErrInvalidUnit means a unit profile (or a desk setting) is not acceptable.
-var ErrInvalidUnit = errors.New("dossier: invalid unit profile")
+var ErrInvalidUnit = errs.New("error.invalid_unit", errs.NeedsOfficer, "dossier: invalid unit profile")
 
 var unitCodeRE = regexp.MustCompile(`^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$`)
 

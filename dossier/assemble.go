@@ -23,6 +23,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"sohoa/assets"
+	"sohoa/errs"
 	"sohoa/storage"
 )
 
@@ -200,7 +201,7 @@ const SignatureReserve = 1 << 20
 
 // ErrComponentTooLarge: a component's PDF is larger than the portal accepts. Split its pages into
 // two components (or scan them in grey), then sign again.
-var ErrComponentTooLarge = errors.New("dossier: the component is larger than the portal accepts")
+var ErrComponentTooLarge = errs.New("error.component_too_large", errs.NeedsOfficer, "dossier: the component is larger than the portal accepts")
 
 // checkComponentSize refuses, before signing, a component the portal would refuse at upload.
 func checkComponentSize(code string, pages, size int) error {

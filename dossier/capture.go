@@ -5,7 +5,6 @@ package dossier
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -14,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 	"sohoa/scanner/cleanup"
 	"sohoa/scanner/importer"
@@ -48,6 +48,9 @@ func (d *captureSvc) Scan(ctx context.Context, r ScanRequest) (int, error) {
 		return 0, err
 	}
 	s := scanner.Normalize(r.Settings, caps)
+	if err := scanner.Validate(s); err != nil {
+		return 0, err
+	}
 	// A full disk stops capture before the paper moves, with a clear message; each page is checked
 	// again before it is stored, so pages already captured are never lost to a full disk.
 	if err := d.db.CheckFree(scanEstimate(s)); err != nil {
@@ -331,7 +334,8 @@ func (d *captureSvc) storeImport(ctx context.Context, id, comp string, res impor
 			}
 		}
 		if err := tx.Audit(d.actor(), "component.imported", id, map[string]any{
-			"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed}); err != nil {
+			"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed,
+			"notes": res.NoteTexts()}); err != nil { // what import removed or reduced, for the desk to audit
 			return err
 		}
 		return d.refreshTx(tx, id)
@@ -339,7 +343,7 @@ func (d *captureSvc) storeImport(ctx context.Context, id, comp string, res impor
 }
 
 // ErrLocked means the dossier can no longer be edited in its current state.
-var ErrLocked = errors.New("dossier: pages cannot be changed in this state")
+var ErrLocked = errs.New("error.locked", errs.NeedsOfficer, "dossier: pages cannot be changed in this state")
 
 func (d *core) editable(v View) error {
 	switch v.State {

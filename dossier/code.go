@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"sohoa/errs"
 	"sohoa/storage"
 )
 
@@ -98,7 +99,7 @@ func (d *settingsSvc) SetDesks(ctx context.Context, desk, desks int) error {
 const settingDesk = "desk.number"
 
 // ErrInvalidDesk means a desk number outside 0–9.
-var ErrInvalidDesk = errors.New("dossier: the desk number must be 0 (the unit's only desk) or 1–9")
+var ErrInvalidDesk = errs.New("error.invalid_desk", errs.NeedsOfficer, "dossier: the desk number must be 0 (the unit's only desk) or 1–9")
 
 // DeskNumber is this desk's number within its unit (0: the unit's only desk).
 func (d *core) DeskNumber(ctx context.Context) (int, error) {

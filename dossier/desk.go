@@ -110,7 +110,7 @@ func newDesk(c *core) *Desk {
 
 // DefaultDataDir is the data folder used when --data is not given: <user config dir>/sohoa/<profile>.
 func DefaultDataDir(profile string) string {
-	base, err := os.UserConfigDir()
+	base, err := userDataBase() // %LOCALAPPDATA% on Windows, the user config folder elsewhere
 	if err != nil {
 		base = os.TempDir()
 	}

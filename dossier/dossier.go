@@ -8,14 +8,15 @@ import (
 	"fmt"
 
 	"sohoa/dossier/applicant"
+	"sohoa/errs"
 	"sohoa/storage"
 )
 
 // ErrUnknownProcedure means the procedure code is not in the catalog.
-var ErrUnknownProcedure = errors.New("dossier: procedure not in the catalog")
+var ErrUnknownProcedure = errs.New("error.unknown_procedure", errs.NeedsOfficer, "dossier: procedure not in the catalog")
 
 // ErrUnknownComponent means the component code is not part of the dossier's procedure.
-var ErrUnknownComponent = errors.New("dossier: component not part of this procedure")
+var ErrUnknownComponent = errs.New("error.unknown_component", errs.NeedsOfficer, "dossier: component not part of this procedure")
 
 // Channel values of KenhThucHien.
 const (
@@ -203,4 +204,4 @@ func (d *dossierSvc) Confirm(ctx context.Context, id, comp string, ok bool) erro
 }
 
 // ErrNothingCaptured means a step needs pages that are not there yet.
-var ErrNothingCaptured = errors.New("dossier: nothing captured")
+var ErrNothingCaptured = errs.New("error.nothing_captured", errs.NeedsOfficer, "dossier: nothing captured")

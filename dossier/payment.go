@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"sohoa/dossier/catalog"
+	"sohoa/errs"
 	"sohoa/portal"
 	"sohoa/storage"
 )
@@ -44,9 +45,9 @@ const settingPostFee = "post.delivery_fee"
 // Errors of SetDelivery.
 var (
 	// ErrNoPostAddress means delivery by post was asked without an address.
-	ErrNoPostAddress = errors.New("dossier: delivery by post needs the address the result is posted to; type the address")
+	ErrNoPostAddress = errs.New("error.no_post_address", errs.NeedsOfficer, "dossier: delivery by post needs the address the result is posted to; type the address")
 	// ErrDeliveryFixed means the dossier is already queued or submitted: its fees went to the portal.
-	ErrDeliveryFixed = errors.New("dossier: the dossier is already sent to the portal; delivery and its fee can no longer change")
+	ErrDeliveryFixed = errs.New("error.delivery_fixed", errs.Permanent, "dossier: the dossier is already sent to the portal; delivery and its fee can no longer change")
 )
 
 // PostFee is the unit's fee for delivering a result by post, in VND.
@@ -116,8 +117,9 @@ func (d *dossierSvc) setDeliveryTx(tx *storage.Tx, id string, byPost bool, addre
 				fees = append(fees, f)
 			}
 		}
+		// Delivery by post is charged whatever channel the dossier came in through.
 		if byPost {
-			fees = append(fees, catalog.Fee{Code: PostFeeCode, Name: PostFeeName, Amount: fee, Unit: "lần", Channel: catalog.ChannelPost})
+			fees = append(fees, catalog.Fee{Code: PostFeeCode, Name: PostFeeName, Amount: fee, Unit: "lần"})
 		}
 		r.Fees = fees
 	}); err != nil {

@@ -4,16 +4,16 @@ package dossier
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
+	"sohoa/errs"
 	"sohoa/signing"
 	"sohoa/storage"
 )
 
 // ErrNotConfirmed means a component has not been checked against the original paper.
-var ErrNotConfirmed = errors.New("dossier: component not confirmed against the original")
+var ErrNotConfirmed = errs.New("error.not_confirmed", errs.NeedsOfficer, "dossier: component not confirmed against the original")
 
 // SignReason is written into every signature dictionary.
 const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 01/2023/TT-VPCP, Điều 8)"

@@ -4,9 +4,9 @@ package dossier
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
+	"sohoa/errs"
 	"sohoa/storage"
 )
 
@@ -22,7 +22,7 @@ var transitions = map[State][]State{
 
 // ErrIllegalMove is returned (wrapped) when a dossier is asked to move between two states that
 // are not connected, for example signing a dossier that was already submitted.
-var ErrIllegalMove = errors.New("dossier: this step is not allowed in the dossier's current state")
+var ErrIllegalMove = errs.New("error.illegal_move", errs.Permanent, "dossier: this step is not allowed in the dossier's current state")
 
 // CanMove reports whether from → to is a legal transition.
 func CanMove(from, to State) bool {

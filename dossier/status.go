@@ -14,13 +14,14 @@ import (
 	"log/slog"
 	"time"
 
+	"sohoa/errs"
 	"sohoa/portal"
 	"sohoa/storage"
 )
 
 // ErrNotFollowed means the desk cannot ask the portal about this dossier: it is not submitted, or the
 // portal gave no status token when it was (a dossier submitted before status sync existed).
-var ErrNotFollowed = errors.New("dossier: the desk cannot follow this dossier's status on the portal; look it up on the portal by its code")
+var ErrNotFollowed = errs.New("error.not_followed", errs.NeedsOfficer, "dossier: the desk cannot follow this dossier's status on the portal; look it up on the portal by its code")
 
 // sealStatusToken encrypts a dossier's status token under the desk's token key (AES-GCM, the dossier code
 // as associated data), like the citizen's token, for the store's per-dossier secrets.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 
+	"sohoa/errs"
 	"sohoa/portal"
 	"sohoa/storage"
 )
@@ -182,19 +183,16 @@ func (u *Uploader) Once(ctx context.Context) (bool, error) {
 		// Shutting down: leave the claim; the next start releases it and resumes.
 		return true, ctx.Err()
 	}
-	class := portal.Classify(err)
+	class := errs.KindOf(err) // ErrNoAuthorization is errs.NeedsCitizen
 	var pe *portal.Error
 	var after time.Duration
 	if errors.As(err, &pe) {
 		after = pe.RetryAfter
 	}
-	if errors.Is(err, ErrNoAuthorization) {
-		class = portal.NeedsUser
-	}
-	if class == portal.Transient {
+	if class == errs.Transient {
 		retry := u.retryAt(d.now(), it.Attempts, after)
 		if ferr := d.db.Update(ctx, "postpone upload", func(tx *storage.Tx) error {
-			return tx.Outbox().Fail(it.ID, storage.ErrorTransient, err.Error(), retry)
+			return tx.Outbox().Fail(it.ID, string(class), err.Error(), retry)
 		}); ferr != nil {
 			return true, ferr
 		}
@@ -213,17 +211,14 @@ func (u *Uploader) Once(ctx context.Context) (bool, error) {
 // citizen's token forgotten when it is what failed, and the move to Failed with its audit row. A crash
 // leaves the dossier queued with its item claimed (uploaded again after the restart) or failed, never
 // queued with a failed item.
-func (d *outboxSvc) failUpload(ctx context.Context, it storage.OutboxItem, class portal.Class, cause error) error {
-	cls := storage.ErrorPermanent
-	if class == portal.NeedsUser {
-		cls = storage.ErrorUser
-	}
+func (d *outboxSvc) failUpload(ctx context.Context, it storage.OutboxItem, class errs.Kind, cause error) error {
+	cls := string(class) // permanent, officer or citizen: failed until the officer retries
 	msg := cause.Error()
 	return d.db.Update(ctx, "fail upload", func(tx *storage.Tx) error {
 		if err := tx.Outbox().Fail(it.ID, cls, msg, time.Time{}); err != nil {
 			return err
 		}
-		if cls == storage.ErrorUser {
+		if class == errs.NeedsCitizen {
 			// The authorization is useless now: forget it; the citizen authorizes again.
 			if err := tx.Secrets().Delete(it.DossierID, storage.SecretCitizenToken); err != nil {
 				return err

@@ -28,30 +28,10 @@ trap 'rm -rf "$tmp" "$syso"' EXIT
 	--copyright "sohoa contributors"
 mv "$tmp/rsrc_windows_amd64.syso" "$syso"
 
-# SANE does not exist on Windows and gousb would need libusb's import library at link time (and
-# libusb-1.0.dll at start-up): their cgo files are built out, so the Windows build uses the
-# packages' no-cgo stubs, which report the backend as unavailable. An overlay does this without
-# touching the sources; it is a no-op once their build lines say "cgo && !windows".
-overlay="$tmp/overlay.json"
-printf '{"Replace":{' >"$overlay"
-sep=""
-for f in scanner/sane/*.go scanner/ippusb/*.go; do
-	if grep -qx '//go:build cgo' "$f"; then
-		expr='s|^//go:build cgo$|//go:build cgo \&\& !windows|'
-	elif grep -qx '//go:build !cgo' "$f"; then
-		expr='s#^//go:build !cgo$#//go:build !cgo || windows#'
-	else
-		continue
-	fi
-	mkdir -p "$tmp/$(dirname "$f")"
-	sed "$expr" "$f" >"$tmp/$f"
-	printf '%s"%s":"%s"' "$sep" "$root/$f" "$tmp/$f" >>"$overlay"
-	sep=","
-done
-printf '}}\n' >>"$overlay"
-
+# SANE and gousb's cgo files say `//go:build cgo && !windows` themselves: the Windows build uses
+# their no-cgo stubs, which report the backend as unavailable.
 mkdir -p "$(dirname "$out")"
-CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$CC" "$GO" build -trimpath -overlay "$overlay" \
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$CC" "$GO" build -trimpath \
 	-ldflags "-H=windowsgui -s -w -X sohoa/cli.Version=$version" -o "$out.unsigned" .
 
 mv "$out.unsigned" "$out"

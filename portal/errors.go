@@ -3,39 +3,25 @@
 package portal
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
+
+	"sohoa/errs"
 )
 
-// Class says what the caller should do about an error.
-type Class int
+// Class says what the caller should do about an error: the module's one error kind.
+type Class = errs.Kind
 
 const (
 	// Transient errors go away by themselves: retry later (network down, timeout, 5xx, 429).
-	Transient Class = iota + 1
+	Transient = errs.Transient
 	// Permanent errors will fail again: the dossier must be corrected (bad manifest, hash mismatch, 403, 409).
-	Permanent
-	// NeedsUser errors need a person: the citizen must authorize the desk again (401, login timeout).
-	NeedsUser
+	Permanent = errs.Permanent
+	// NeedsUser errors need the citizen: authorize the desk again (401, login timeout).
+	NeedsUser = errs.NeedsCitizen
 )
-
-// String names the class for logs.
-func (c Class) String() string {
-	switch c {
-	case Transient:
-		return "transient"
-	case Permanent:
-		return "permanent"
-	case NeedsUser:
-		return "needs-user"
-	}
-	return "class(" + strconv.Itoa(int(c)) + ")"
-}
 
 // Stable error codes: the "code" of an API error body, and Error.Code on the client side.
 const (
@@ -95,6 +81,23 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Kind is the error's class, for errs.KindOf.
+func (e *Error) Kind() errs.Kind { return e.Class }
+
+// Key names the sentence of the error's code ("error.portal.<code>"); codes the desk does not know
+// have no sentence and are explained by their kind.
+func (e *Error) Key() string {
+	if e.Code == "" {
+		return ""
+	}
+	return "error.portal." + e.Code
+}
+
+// Args gives the sentence the code and the HTTP status.
+func (e *Error) Args() map[string]any {
+	return map[string]any{"Code": e.Code, "Status": e.HTTPStatus}
+}
+
 // Is reports whether target is an *Error with the same non-empty Code, so sentinels work with errors.Is.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
@@ -117,25 +120,10 @@ var (
 	ErrDeviceCodeExpired   = &Error{Class: NeedsUser, Code: CodeAuthExpired, Message: "the code shown at the desk expired before the citizen approved; show a new code"}
 )
 
-// Classify says what to do about err: Transient for network errors, timeouts, 5xx and 429; NeedsUser for 401 and
-// authorization failures; Permanent for other 4xx and anything unknown. Classify(nil) is 0.
-func Classify(err error) Class {
-	if err == nil {
-		return 0
-	}
-	var pe *Error
-	if errors.As(err, &pe) && pe.Class != 0 {
-		return pe.Class
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return Transient
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return Transient
-	}
-	return Permanent
-}
+// Classify says what to do about err: errs.KindOf (Transient for network errors, timeouts, 5xx and 429;
+// NeedsUser for 401 and authorization failures; Permanent for other 4xx and anything unknown).
+// Classify(nil) is "".
+func Classify(err error) Class { return errs.KindOf(err) }
 
 // classForStatus maps an HTTP status to a class.
 func classForStatus(status int) Class {
@@ -151,7 +139,7 @@ func classForStatus(status int) Class {
 
 // networkError wraps a transport failure as a Transient error.
 func networkError(what string, err error) error {
-	return &Error{Class: Transient, Code: CodeNetwork, Message: what + " failed: the portal could not be reached or did not answer in time; it will be retried", Err: err}
+	return &Error{Class: Transient, Code: CodeNetwork, Message: what + " failed: the portal could not be reached or did not answer in time; check the network", Err: err}
 }
 
 // parseRetryAfter reads a Retry-After header (delay-seconds or HTTP-date).

@@ -85,7 +85,7 @@ func TestClassify(t *testing.T) {
 		err  error
 		want Class
 	}{
-		{nil, 0},
+		{nil, ""},
 		{opErr, Transient},
 		{fmt.Errorf("wrapped: %w", context.DeadlineExceeded), Transient},
 		{&Error{Class: classForStatus(500), HTTPStatus: 500}, Transient},

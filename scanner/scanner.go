@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"sohoa/errs"
 )
 
 // Source is where the paper is taken from.
@@ -87,12 +89,12 @@ type Device interface {
 
 // Typed scanner errors; backends wrap them with %w so callers test with errors.Is.
 var (
-	ErrFeederEmpty = errors.New("scanner: feeder empty")
-	ErrJammed      = errors.New("scanner: paper jammed")
-	ErrCoverOpen   = errors.New("scanner: cover open")
-	ErrBusy        = errors.New("scanner: device busy")
-	ErrGone        = errors.New("scanner: device disconnected")
-	ErrUnsupported = errors.New("scanner: setting not supported by the device")
+	ErrFeederEmpty = errs.New("error.scan.feeder_empty", errs.NeedsOfficer, "scanner: feeder empty")
+	ErrJammed      = errs.New("error.scan.jammed", errs.NeedsOfficer, "scanner: paper jammed")
+	ErrCoverOpen   = errs.New("error.scan.cover_open", errs.NeedsOfficer, "scanner: cover open")
+	ErrBusy        = errs.New("error.scan.busy", errs.Transient, "scanner: device busy")
+	ErrGone        = errs.New("error.scan.gone", errs.NeedsOfficer, "scanner: device disconnected")
+	ErrUnsupported = errs.New("error.scan.unsupported", errs.NeedsOfficer, "scanner: setting not supported by the device")
 )
 
 // Info is a discovered device.

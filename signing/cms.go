@@ -214,6 +214,12 @@ func x509AlgorithmFor(oid string, h crypto.Hash, ee *x509.Certificate) x509.Sign
 		}
 		return map[crypto.Hash]x509.SignatureAlgorithm{crypto.SHA1: x509.ECDSAWithSHA1, crypto.SHA256: x509.ECDSAWithSHA256,
 			crypto.SHA384: x509.ECDSAWithSHA384, crypto.SHA512: x509.ECDSAWithSHA512}[h]
+	case "1.2.840.113549.1.1.10": // RSASSA-PSS; x509 checks a salt as long as the hash, as sohoa signs
+		if ee.PublicKeyAlgorithm != x509.RSA {
+			return x509.UnknownSignatureAlgorithm
+		}
+		return map[crypto.Hash]x509.SignatureAlgorithm{crypto.SHA256: x509.SHA256WithRSAPSS,
+			crypto.SHA384: x509.SHA384WithRSAPSS, crypto.SHA512: x509.SHA512WithRSAPSS}[h]
 	case "1.3.101.112":
 		return x509.PureEd25519
 	}

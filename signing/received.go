@@ -5,14 +5,15 @@ package signing
 
 import (
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"strings"
+
+	"sohoa/errs"
 )
 
 // ErrChangedAfterSigning: the PDF was modified after it was signed (pages, content, an overlay, a
 // signature's own dictionary), or one of its signatures is broken.
-var ErrChangedAfterSigning = errors.New("the signed document was changed after signing or a signature is broken: do not accept it; sign the original document again")
+var ErrChangedAfterSigning = errs.New("error.sign.changed_after_signing", errs.Permanent, "the signed document was changed after signing or a signature is broken: do not accept it; sign the original document again")
 
 // ReceivedError tells which finding refused a received PDF; errors.Is(err, ErrChangedAfterSigning) or
 // ErrNotSigned / ErrInvalidPDF match it.

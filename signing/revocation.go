@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"sohoa/errs"
 )
 
 // Revocation states (RevocationStatus.Status).
@@ -32,11 +34,11 @@ const (
 )
 
 // ErrCertRevoked: the certificate authority has revoked the signing certificate.
-var ErrCertRevoked = errors.New("the signing certificate has been revoked by its certificate authority: do not sign with it; ask your authority for a new certificate")
+var ErrCertRevoked = errs.New("error.cert.revoked", errs.NeedsOfficer, "the signing certificate has been revoked by its certificate authority: do not sign with it; ask your authority for a new certificate")
 
 // ErrRevocationUnchecked marks RevocationStatus.Warning: revocation could not be checked (offline desk).
 // It is never returned as an error: the caller records the warning in the audit log and goes on.
-var ErrRevocationUnchecked = errors.New("the certificate's revocation status could not be checked (no network or the service did not answer): the signature was made without it; check the network")
+var ErrRevocationUnchecked = errs.New("error.cert.revocation_unchecked", errs.Transient, "the certificate's revocation status could not be checked (no network or the service did not answer): the signature was made without it; check the network")
 
 // RevocationOptions control CheckRevocation.
 type RevocationOptions struct {

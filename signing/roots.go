@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -15,10 +14,11 @@ import (
 	"sync"
 
 	"sohoa/assets"
+	"sohoa/errs"
 )
 
 // ErrNoCertificates: a trust file holds no certificate.
-var ErrNoCertificates = errors.New("the file holds no certificate (expected PEM or DER): choose the certificate file (.crt, .cer, .pem) from your certificate authority")
+var ErrNoCertificates = errs.New("error.roots.no_certificates", errs.NeedsOfficer, "the file holds no certificate (expected PEM or DER): choose the certificate file (.crt, .cer, .pem) from your certificate authority")
 
 // ParseCertificates reads every certificate in data, PEM (any number of CERTIFICATE blocks) or DER.
 func ParseCertificates(data []byte) ([]*x509.Certificate, error) {

@@ -1,4 +1,5 @@
-// PDF signing: an approval signature (adbe.pkcs7.detached, SHA-256) with a visible stamp at the top-left of page 1.
+// PDF signing: a PAdES baseline approval signature (ETSI.CAdES.detached, SHA-256; B-B, B-T with a TSA, B-LT
+// with validation data) with a visible stamp at the top-left of page 1.
 
 package signing
 
@@ -6,16 +7,21 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
 
 	"github.com/digitorus/pdf"
-	"github.com/digitorus/pdfsign/revocation"
 	"github.com/digitorus/pdfsign/sign"
 	"golang.org/x/text/unicode/norm"
 )
@@ -31,8 +37,8 @@ func Sign(ctx context.Context, pdfIn []byte, id Identity, app Appearance, opt Op
 }
 
 // SignDetailed is Sign reporting the verified chain, the revocation answers (OCSP, else CRL, for every
-// certificate of the chain below the anchor; embedded in the signature as adbe-revocationInfoArchival)
-// and the warnings to record. A revoked certificate stops it with a *CertError wrapping ErrCertRevoked.
+// certificate of the chain below the anchor; with the chain they are added after the signature in a /DSS
+// dictionary, which makes the signature PAdES B-LT) and the warnings to record. A revoked certificate stops it with a *CertError wrapping ErrCertRevoked.
 func SignDetailed(ctx context.Context, pdfIn []byte, id Identity, app Appearance, opt Options) (res SignResult, err error) {
 	if id == nil {
 		return res, ErrNoCertificate
@@ -55,7 +61,7 @@ func SignDetailed(ctx context.Context, pdfIn []byte, id Identity, app Appearance
 	if rev.Now.IsZero() {
 		rev.Now = now
 	}
-	var archive revocation.InfoArchival
+	var vd validationData
 	for i := 0; i+1 < len(verified); i++ {
 		st, err := CheckRevocation(ctx, verified[i], verified[i+1], rev)
 		if err != nil {
@@ -66,19 +72,34 @@ func SignDetailed(ctx context.Context, pdfIn []byte, id Identity, app Appearance
 			res.Warnings = append(res.Warnings, fmt.Errorf("certificate %q: %w", st.Subject, st.Warning))
 		}
 		if st.OCSP != nil {
-			_ = archive.AddOCSP(st.OCSP)
+			vd.ocsps = append(vd.ocsps, st.OCSP)
 		} else if st.CRL != nil {
-			_ = archive.AddCRL(st.CRL)
+			vd.crls = append(vd.crls, st.CRL)
 		}
 	}
-	out, err := signPDF(ctx, pdfIn, id, chain, archive, app, opt, now)
+	out, pss, err := signPDF(ctx, pdfIn, id, chain, app, opt, now)
+	res.PSS = pss
+	if err != nil {
+		return res, err
+	}
+	// B-LT: the chain and the revocation answers go into a /DSS added after the signature, when there
+	// are answers (an online desk) and the caller did not turn it off.
+	if !opt.NoDSS && len(vd.ocsps)+len(vd.crls) > 0 {
+		vd.certs = verified
+		withDSS, err := appendDSS(out, vd)
+		if err != nil {
+			return res, fmt.Errorf("%w: adding the validation data: %w", ErrSignFailed, err)
+		}
+		out = withDSS
+		res.DSS = true
+	}
 	res.PDF = out
-	return res, err
+	return res, nil
 }
 
 // signPDF writes the signature once the certificate checks are done.
-func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certificate, archive revocation.InfoArchival,
-	app Appearance, opt Options, now time.Time) (out []byte, err error) {
+func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certificate,
+	app Appearance, opt Options, now time.Time) (out []byte, pss bool, err error) {
 	cert := id.Certificate()
 	if app.SignerName == "" {
 		app.SignerName = cert.Subject.CommonName
@@ -90,14 +111,14 @@ func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certi
 	// pdfsign and the PDF reader panic on some malformed files: turn that into ErrInvalidPDF.
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("%w: %v", ErrInvalidPDF, r)
+			out, pss, err = nil, false, fmt.Errorf("%w: %v", ErrInvalidPDF, r)
 		}
 	}()
 
-	in := bytes.Clone(pdfIn) // the caller's slice is never touched, even by a faulty library
+	in := pdfIn // only ever read through bytes.Readers: the caller's slice is never written
 	rdr, err := openPDF(in)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	// pdfsign adds /Version /1.5 to the new catalog when the header is older, and also copies the
 	// catalog's own /Version: a second signature would write the key twice. Tell it the real version.
@@ -106,7 +127,7 @@ func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certi
 	}
 	geo, err := firstPageGeometry(rdr)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	rect, turns := placeStamp(geo, AppearanceWidthMM, app.heightMM(), AppearanceMarginMM)
 	wmm, hmm := (rect[2]-rect[0])/mmPt, (rect[3]-rect[1])/mmPt
@@ -115,11 +136,11 @@ func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certi
 	}
 	img, err := app.Render(wmm, hmm)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	pngBytes, err := encodePNG(rotateCCW(img, turns))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 
 	reason := opt.Reason
@@ -127,6 +148,7 @@ func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certi
 		reason = strings.TrimSpace(TrainingMark + " " + reason)
 	}
 	signer := &guardedSigner{ctx: ctx, inner: id}
+	layout := &layoutSigner{pub: id.Public(), size: signatureSize(cert)}
 	sd := sign.SignData{
 		Signature: sign.SignDataSignature{
 			CertType: sign.ApprovalSignature,
@@ -138,11 +160,10 @@ func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certi
 				Date:        now,
 			},
 		},
-		Signer:            signer,
+		Signer:            layout,
 		DigestAlgorithm:   crypto.SHA256,
-		Certificate:       sizingCertificate(cert, len(chain) > 0),
+		Certificate:       sizingCertificate(cert, reserveFor(cert, opt.TSAURL != "")),
 		CertificateChains: [][]*x509.Certificate{append([]*x509.Certificate{cert}, chain...)},
-		RevocationData:    archive,
 		Appearance: sign.Appearance{
 			Visible:     true,
 			Page:        1,
@@ -153,40 +174,142 @@ func signPDF(ctx context.Context, pdfIn []byte, id Identity, chain []*x509.Certi
 			Image:       pngBytes,
 		},
 	}
-	var tsa *tsaProxy
-	if opt.TSAURL != "" {
-		tsa, err = startTSAProxy(ctx, opt.TSAURL)
-		if err != nil {
-			return nil, err
-		}
-		defer tsa.stop()
-		sd.TSA = sign.TSA{URL: tsa.url}
-	}
 
+	// pdfsign lays out the incremental update (signature field, stamp, catalog, xref) around a placeholder;
+	// its own CMS, made with a stand-in signer, is replaced below by the PAdES one.
 	var buf bytes.Buffer
+	buf.Grow(len(in) + 64<<10 + 2*reserveFor(cert, opt.TSAURL != "")) // the output, sized once
 	if err := sign.Sign(bytes.NewReader(in), &buf, rdr, int64(len(in)), sd); err != nil {
-		switch {
-		case ctx.Err() != nil:
-			return nil, ctx.Err()
-		case tsa != nil && tsa.failed() != nil:
-			return nil, fmt.Errorf("%w: %w", ErrTimestamp, tsa.failed())
-		case signer.err != nil:
-			return nil, fmt.Errorf("%w: %w", ErrSignFailed, signer.err)
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
 		}
-		return nil, fmt.Errorf("%w: %w", ErrSignFailed, err)
+		return nil, false, fmt.Errorf("%w: %w", ErrSignFailed, err)
 	}
-	if signer.calls != 1 {
+	if layout.calls != 1 {
 		// pdfsign re-runs itself when its placeholder was too small and then writes a broken xref.
-		return nil, fmt.Errorf("%w: signature placeholder too small (%d signing operations)", ErrSignFailed, signer.calls)
+		return nil, false, fmt.Errorf("%w: signature placeholder too small (%d layout passes)", ErrSignFailed, layout.calls)
 	}
 	out = buf.Bytes()
 	if !bytes.HasPrefix(out, pdfIn) {
-		return nil, fmt.Errorf("%w: the output is not an incremental update of the input", ErrSignFailed)
+		return nil, false, fmt.Errorf("%w: the output is not an incremental update of the input", ErrSignFailed)
+	}
+	pss, err = fillPAdES(ctx, out, len(pdfIn), signer, cadesInput{cert: cert, chain: chain, pss: opt.PSS, tsaURL: opt.TSAURL})
+	if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return nil, false, ctx.Err()
+		case errors.Is(err, ErrTimestamp):
+			return nil, false, err
+		case signer.err != nil:
+			return nil, false, fmt.Errorf("%w: %w", ErrSignFailed, signer.err)
+		}
+		return nil, false, fmt.Errorf("%w: %w", ErrSignFailed, err)
 	}
 	if err := checkOwnSignature(out); err != nil {
-		return nil, fmt.Errorf("%w: self-check of the new signature failed: %w", ErrSignFailed, err)
+		return nil, false, fmt.Errorf("%w: self-check of the new signature failed: %w", ErrSignFailed, err)
 	}
-	return out, nil
+	return out, pss, nil
+}
+
+// layoutSigner stands in for the identity while pdfsign lays out the document: it returns a signature
+// value of the real size and counts the passes.
+type layoutSigner struct {
+	pub   crypto.PublicKey
+	size  int
+	calls int
+}
+
+func (l *layoutSigner) Public() crypto.PublicKey { return l.pub }
+
+func (l *layoutSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	l.calls++
+	return make([]byte, l.size), nil
+}
+
+// signatureSize is the largest signature value cert's key can give.
+func signatureSize(cert *x509.Certificate) int {
+	switch k := cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return k.Size()
+	case *ecdsa.PublicKey:
+		return 2*((k.Curve.Params().BitSize+7)/8) + 9
+	}
+	return 512
+}
+
+// TSAReserve is the room kept in the signature for the timestamp token.
+const TSAReserve = 12000
+
+// reserveFor is what the PAdES CMS needs beyond pdfsign's estimate (which counts the certificates but
+// not the signature value): the signature value, the issuer and serial named twice, the attributes, and
+// the timestamp token.
+func reserveFor(cert *x509.Certificate, timestamped bool) int {
+	n := signatureSize(cert) + 2*len(cert.RawIssuer) + 2*len(cert.SerialNumber.Bytes()) + 512
+	if timestamped {
+		n += TSAReserve
+	}
+	return n
+}
+
+// fillPAdES turns the signature dictionary pdfsign wrote after inLen into an ETSI.CAdES.detached one and
+// writes the CAdES signature over the byte ranges into its /Contents, in place.
+func fillPAdES(ctx context.Context, out []byte, inLen int, signer crypto.Signer, in cadesInput) (pss bool, err error) {
+	tail := out[inLen:]
+	i := bytes.Index(tail, []byte("/SubFilter /adbe.pkcs7.detached"))
+	if i < 0 {
+		return false, errors.New("the new signature dictionary was not found")
+	}
+	copy(tail[i:], "/SubFilter /ETSI.CAdES.detached")
+	br, err := lastByteRange(out, inLen)
+	if err != nil {
+		return false, err
+	}
+	h := sha256.New()
+	h.Write(out[br[0] : br[0]+br[1]])
+	h.Write(out[br[2] : br[2]+br[3]])
+	in.digest = h.Sum(nil)
+	res, err := buildCAdES(ctx, signer, in)
+	if err != nil {
+		return false, err
+	}
+	room := out[br[1]+1 : br[2]-1] // between < and >
+	if hex.EncodedLen(len(res.der)) > len(room) {
+		return false, fmt.Errorf("signature placeholder too small (%d bytes for %d)", len(room)/2, len(res.der))
+	}
+	n := hex.Encode(room, res.der)
+	for j := n; j < len(room); j++ {
+		room[j] = '0'
+	}
+	return res.usedPSS, nil
+}
+
+// lastByteRange reads the /ByteRange pdfsign wrote after from.
+func lastByteRange(out []byte, from int) ([4]int, error) {
+	var br [4]int
+	i := bytes.LastIndex(out[from:], []byte("/ByteRange ["))
+	if i < 0 {
+		return br, errors.New("the new /ByteRange was not found")
+	}
+	s := out[from+i+len("/ByteRange ["):]
+	end := bytes.IndexByte(s, ']')
+	if end < 0 {
+		return br, errors.New("bad /ByteRange")
+	}
+	f := strings.Fields(string(s[:end]))
+	if len(f) != 4 {
+		return br, errors.New("bad /ByteRange")
+	}
+	for k := range f {
+		v, err := strconv.Atoi(f[k])
+		if err != nil || v < 0 {
+			return br, errors.New("bad /ByteRange")
+		}
+		br[k] = v
+	}
+	if br[0] != 0 || br[1]+2 > br[2] || br[2]+br[3] != len(out) || out[br[1]] != '<' || out[br[2]-1] != '>' {
+		return br, errors.New("bad /ByteRange")
+	}
+	return br, nil
 }
 
 // guardedSigner refuses to sign once ctx is done and counts the signing operations.
@@ -212,18 +335,12 @@ func (g *guardedSigner) Sign(rand io.Reader, digest []byte, opts crypto.SignerOp
 	return sig, err
 }
 
-// sizingCertificate works around pdfsign's placeholder estimate, which forgets the signature value
-// for SHA-256 certificates (a switch without fallthrough), so RSA 3072/4096 signatures overflow it.
-// The estimate reads only Certificate.RawIssuer and Certificate.SignatureAlgorithm; the CMS is built
-// from Raw, SerialNumber and, when a chain is given, the issuer's RawSubject. So with a chain we pad
-// RawIssuer; without one we name an algorithm whose estimate adds 512 bytes.
-func sizingCertificate(cert *x509.Certificate, hasChain bool) *x509.Certificate {
+// sizingCertificate makes pdfsign reserve extra bytes for the signature: its placeholder estimate reads
+// Certificate.RawIssuer's length (and forgets the signature value for SHA-256 certificates), while the
+// CMS it is sized for is replaced by ours. Padding RawIssuer enlarges the placeholder.
+func sizingCertificate(cert *x509.Certificate, extra int) *x509.Certificate {
 	c := *cert
-	if hasChain {
-		c.RawIssuer = append(bytes.Clone(cert.RawIssuer), make([]byte, 640)...)
-	} else {
-		c.SignatureAlgorithm = x509.ECDSAWithSHA512 // "ECDSA-SHA512" is the case that adds 512 bytes
-	}
+	c.RawIssuer = append(bytes.Clone(cert.RawIssuer), make([]byte, extra)...)
 	return &c
 }
 

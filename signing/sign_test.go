@@ -67,7 +67,7 @@ func TestSignTrainingIdentityTrustedByPdfsig(t *testing.T) {
 		t.Fatalf("%d signatures", len(rep.Signatures))
 	}
 	sr := rep.Signatures[0]
-	if !sr.DigestValid || !sr.Trusted || !sr.CoversWholeDocument || sr.SignerName != "Nguyễn Văn Nghĩa" || sr.SubFilter != "adbe.pkcs7.detached" || sr.DigestAlgorithm != "SHA-256" {
+	if !sr.DigestValid || !sr.Trusted || !sr.CoversWholeDocument || sr.SignerName != "Nguyễn Văn Nghĩa" || sr.SubFilter != "ETSI.CAdES.detached" || sr.Level != signing.LevelBB || sr.DigestAlgorithm != "SHA-256" {
 		t.Fatalf("report: %+v", sr)
 	}
 	if got := norm.NFC.String(sr.Reason); !strings.Contains(got, "ĐÀO TẠO") || !strings.Contains(got, "Số hóa bản sao") {

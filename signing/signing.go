@@ -39,8 +39,14 @@ type Options struct {
 	Roots    *x509.CertPool // trust anchors for the pre-sign chain check; nil: the shipped roots
 	Now      time.Time      // zero: time.Now
 	// Revocation controls the OCSP/CRL check of the signer's chain before signing; the answers are
-	// embedded in the signature. The zero value checks online; Offline: true skips it with a warning.
+	// added with the chain in a /DSS dictionary after the signature (PAdES B-LT). The zero value checks
+	// online; Offline: true skips it with a warning (no /DSS then).
 	Revocation RevocationOptions
+	// PSS signs with RSA-PSS (SHA-256, 32-byte salt) when the key is RSA and the identity can; an
+	// identity that cannot falls back to PKCS#1 v1.5 (SignResult.PSS tells). Default: PKCS#1 v1.5.
+	PSS bool
+	// NoDSS leaves the validation data out even when revocation answers were had (PAdES B-T at most).
+	NoDSS bool
 }
 
 // SignResult is what SignDetailed did besides producing the PDF.
@@ -53,4 +59,8 @@ type SignResult struct {
 	// Warnings are things the officer was not stopped for but the audit log must record, such as
 	// ErrRevocationUnchecked on an offline desk.
 	Warnings []error
+	// DSS: the chain and revocation answers were added in a /DSS dictionary (PAdES B-LT).
+	DSS bool
+	// PSS: the signature value is RSA-PSS (Options.PSS asked and the identity could).
+	PSS bool
 }

@@ -117,7 +117,7 @@ func TestSignWithReferencePortalTSA(t *testing.T) {
 	}
 	s := rep.Signatures[0]
 	if s.TimeSource != signing.TimeFromTimestamp || s.Timestamp == nil || !s.Timestamp.Valid || !s.Timestamp.Trusted ||
-		s.Timestamp.Authority != "sohoa Training TSA" || !rep.Valid() {
+		s.Timestamp.Authority != "sohoa Training TSA" || !rep.Valid() || s.Level != signing.LevelBT || s.SubFilter != "ETSI.CAdES.detached" {
 		t.Fatalf("%+v %+v", s, s.Timestamp)
 	}
 	if vi := rep.Text("vi"); !strings.Contains(vi, "Dấu thời gian hợp lệ") || !strings.Contains(vi, "theo dấu thời gian") {

@@ -401,7 +401,7 @@ func inspect(data []byte, s *sigDict, roots *x509.CertPool) (sr SignatureReport)
 			ee = c
 		}
 	}
-	if ee == nil {
+	if ee == nil || si.DigestEncryptionAlgorithm.Algorithm.String() == "1.2.840.113549.1.1.10" { // RSA-PSS: pkcs7 cannot check it
 		inspectCMS(&sr, s, content, contents, roots)
 		return sr
 	}
@@ -494,6 +494,9 @@ func inspect(data []byte, s *sigDict, roots *x509.CertPool) (sr SignatureReport)
 		at = time.Now()
 	}
 	sr.Revocation = embeddedRevocation(p7, ee, certs, at)
+	if sr.Revocation == nil {
+		sr.Revocation = dssRevocation(data, ee, certs, at)
+	}
 	sr.CertValidAtSigning = !at.Before(ee.NotBefore) && !at.After(ee.NotAfter)
 	chains, err := ee.Verify(x509.VerifyOptions{
 		Roots: roots, Intermediates: poolOf(certs), CurrentTime: at,
@@ -668,6 +671,56 @@ func embeddedRevocation(p7 *pkcs7.PKCS7, ee *x509.Certificate, certs []*x509.Cer
 	if err := p7.UnmarshalSignedAttribute(oidRevArchival, &ria); err != nil || len(ria.OCSP)+len(ria.CRL) == 0 {
 		return nil
 	}
+	var ocsps, crls [][]byte
+	for _, r := range ria.OCSP {
+		ocsps = append(ocsps, r.FullBytes)
+	}
+	for _, r := range ria.CRL {
+		crls = append(crls, r.FullBytes)
+	}
+	return revocationFrom(ocsps, crls, ee, certs, at)
+}
+
+// dssRevocation reads the OCSP responses and CRLs of the document's final /DSS (PAdES B-LT validation
+// data, added after the signature) the same way, when the signature itself embeds none.
+func dssRevocation(data []byte, ee *x509.Certificate, certs []*x509.Certificate, at time.Time) (st *RevocationStatus) {
+	if !bytes.Contains(data, []byte("/DSS")) {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			st = nil
+		}
+	}()
+	rdr, err := openPDF(data)
+	if err != nil {
+		return nil
+	}
+	dss := rdr.Trailer().Key("Root").Key("DSS")
+	var ocsps, crls [][]byte
+	for a, i := dss.Key("OCSPs"), 0; i < a.Len(); i++ {
+		ocsps = append(ocsps, streamBytes(a.Index(i)))
+	}
+	for a, i := dss.Key("CRLs"), 0; i < a.Len(); i++ {
+		crls = append(crls, streamBytes(a.Index(i)))
+	}
+	if len(ocsps)+len(crls) == 0 {
+		return nil
+	}
+	for a, i := dss.Key("Certs"), 0; i < a.Len(); i++ {
+		if c, err := x509.ParseCertificate(streamBytes(a.Index(i))); err == nil {
+			certs = append(certs, c)
+		}
+	}
+	st = revocationFrom(ocsps, crls, ee, certs, at)
+	if st.Status == RevocationUnchecked {
+		return nil // answers about other certificates only
+	}
+	return st
+}
+
+// revocationFrom returns the first of the OCSP responses, else CRLs, that speaks about ee.
+func revocationFrom(ocsps, crls [][]byte, ee *x509.Certificate, certs []*x509.Certificate, at time.Time) *RevocationStatus {
 	var issuer *x509.Certificate
 	for _, c := range certs {
 		if bytes.Equal(c.RawSubject, ee.RawIssuer) && ee.CheckSignatureFrom(c) == nil {
@@ -681,16 +734,16 @@ func embeddedRevocation(p7 *pkcs7.PKCS7, ee *x509.Certificate, certs []*x509.Cer
 		return st
 	}
 	var problems []string
-	for _, r := range ria.OCSP {
-		got, err := parseOCSP(r.FullBytes, ee, issuer, at)
+	for _, r := range ocsps {
+		got, err := parseOCSP(r, ee, issuer, at)
 		if err == nil {
 			got.OCSP, got.CheckedAt = nil, got.ThisUpdate
 			return &got
 		}
 		problems = append(problems, "OCSP: "+err.Error())
 	}
-	for _, r := range ria.CRL {
-		got, err := parseCRL(r.FullBytes, ee, issuer, at)
+	for _, r := range crls {
+		got, err := parseCRL(r, ee, issuer, at)
 		if err == nil {
 			got.CRL, got.CheckedAt = nil, got.ThisUpdate
 			return &got
@@ -708,7 +761,7 @@ func supportedSignatureAlgorithm(oid string, ee *x509.Certificate) bool {
 	case x509.RSA:
 		switch oid {
 		case "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.5", "1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12",
-			"1.2.840.113549.1.1.13", "1.2.840.113549.1.1.14":
+			"1.2.840.113549.1.1.13", "1.2.840.113549.1.1.14", "1.2.840.113549.1.1.10":
 			return true
 		}
 	case x509.ECDSA:

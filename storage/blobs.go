@@ -140,7 +140,7 @@ func (b *Blobs) place(tmp, sha string) error {
 	b.mu.RLock()
 	// Renaming over an existing blob replaces identical content atomically and
 	// heals a damaged copy; the fresh mtime protects it from garbage collection.
-	err := os.Rename(tmp, filepath.Join(dir, sha))
+	err := atomicfile.Rename(tmp, filepath.Join(dir, sha)) // write-through and retried while held, on Windows
 	b.mu.RUnlock()
 	if err == nil {
 		b.mu.Lock()
@@ -232,7 +232,7 @@ func (b *Blobs) Delete(sha string) error {
 
 // remove deletes blob sha and syncs its folder.
 func (b *Blobs) remove(sha string) error {
-	err := os.Remove(b.Path(sha))
+	err := atomicfile.Remove(b.Path(sha)) // retried while held, on Windows
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

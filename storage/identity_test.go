@@ -189,6 +189,7 @@ func TestIdentityWrittenAndAdopted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer db.Close() // the deferred Close above holds the earlier value (Windows cannot remove an open folder)
 	file, _ = os.ReadFile(filepath.Join(dir, "blobs", identityFile))
 	if strings.TrimSpace(string(file)) != db.id {
 		t.Errorf("identity file not rewritten: %q", file)

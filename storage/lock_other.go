@@ -1,6 +1,6 @@
 // Data folder lock on systems without flock: the database's own locking is the only guard.
 
-//go:build !unix
+//go:build !unix && !windows
 
 package storage
 

@@ -15,6 +15,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"sohoa/desk/model"
+	"sohoa/errs"
 )
 
 // Outbox item states.
@@ -25,11 +26,13 @@ const (
 	OutboxFailed  = "failed"
 )
 
-// Error classes for Fail.
+// Error classes for Fail: the stored spelling of the module's error kinds (errs.Kind).
 const (
-	ErrorTransient = "transient" // retried at retryAt
-	ErrorPermanent = "permanent" // failed until Retry
-	ErrorUser      = "user"      // needs the officer or citizen; failed until Retry
+	ErrorTransient = string(errs.Transient)    // retried at retryAt
+	ErrorPermanent = string(errs.Permanent)    // failed until Retry
+	ErrorOfficer   = string(errs.NeedsOfficer) // needs the officer; failed until Retry
+	ErrorCitizen   = string(errs.NeedsCitizen) // needs the citizen to authorize again; failed until Retry
+	ErrorUser      = "user"                    // written before errs existed; read as errs.NeedsCitizen
 )
 
 // OutboxItem is the desk's record, kept by this store (defined in sohoa/desk/model).
@@ -141,15 +144,15 @@ func (r Outbox) state(id int64) (string, error) {
 	return state, err
 }
 
-// Fail records a failed attempt on claimed item id. errClass "transient" puts it back to
-// pending, due at retryAt; "permanent" and "user" mark it failed until Retry.
+// Fail records a failed attempt on claimed item id. errClass is string(errs.Kind): "transient" puts it
+// back to pending, due at retryAt; "permanent", "officer" and "citizen" mark it failed until Retry.
 // ErrStateConflict if the item is not claimed.
 func (r Outbox) Fail(id int64, errClass, msg string, retryAt time.Time) error {
 	next, state := int64(0), OutboxFailed
 	switch errClass {
 	case ErrorTransient:
 		next, state = nanos(retryAt), OutboxPending
-	case ErrorPermanent, ErrorUser:
+	case ErrorPermanent, ErrorOfficer, ErrorCitizen, ErrorUser:
 	default:
 		return kept(fmt.Errorf("fail outbox item %d: %w: error class %q", id, ErrInvalid, errClass))
 	}

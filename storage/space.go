@@ -5,6 +5,8 @@ package storage
 import (
 	"errors"
 	"fmt"
+
+	"sohoa/errs"
 )
 
 // MinFreeBytes is the space the desk keeps free beyond what a write needs (SQLite's journal, the OS).
@@ -25,6 +27,13 @@ func (e *LowDiskError) Error() string {
 
 // Is makes errors.Is(err, ErrDiskFull) true.
 func (e *LowDiskError) Is(target error) bool { return target == ErrDiskFull }
+
+// Key, Kind and Args give the officer's sentence (package errs).
+func (e *LowDiskError) Key() string     { return "error.disk_low" }
+func (e *LowDiskError) Kind() errs.Kind { return errs.NeedsOfficer }
+func (e *LowDiskError) Args() map[string]any {
+	return map[string]any{"FreeMB": e.Free >> 20, "NeedMB": mb(e.Need)}
+}
 
 // FreeSpace returns the bytes available to this user on the disk holding the data folder.
 func (db *DB) FreeSpace() (uint64, error) {

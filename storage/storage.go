@@ -54,7 +54,7 @@ func openFolder(dir string, rebuild bool) (*DB, error) {
 	}
 	blobs := newBlobs(filepath.Join(abs, "blobs"))
 	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, dbErr("create data folder", err)
+		return nil, diskFullOnOpen(abs, dbErr("create data folder", err))
 	}
 	unlock, err := lockDir(abs)
 	if err != nil {
@@ -68,13 +68,13 @@ func openFolder(dir string, rebuild bool) (*DB, error) {
 	for _, d := range []string{blobs.root, blobs.tmpDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			_ = unlock()
-			return nil, dbErr("create data folder", err)
+			return nil, diskFullOnOpen(abs, dbErr("create data folder", err))
 		}
 	}
 	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now, openedAt: time.Now(), rebuild: rebuild}
 	if err := open(db); err != nil {
 		_ = unlock()
-		return nil, err
+		return nil, diskFullOnOpen(abs, err)
 	}
 	return db, nil
 }

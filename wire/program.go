@@ -9,12 +9,15 @@ import (
 
 	"sohoa/desk"
 	"sohoa/dossier"
+	"sohoa/errs"
 	_ "sohoa/scanner/escl"    // escl:URL — eSCL/AirScan over the network
 	_ "sohoa/scanner/folder"  // folder:PATH — a hot folder (scan-to-folder, scan-to-SMB)
 	_ "sohoa/scanner/ippusb"  // usb:BUS:ADDR — eSCL over IPP-over-USB
 	_ "sohoa/scanner/sane"    // sane:NAME — SANE drivers (cgo builds)
 	_ "sohoa/scanner/virtual" // virtual: — the training scanner
+	_ "sohoa/scanner/wia"     // wia:DEVICE-ID — Windows Image Acquisition (registers on Windows only)
 	"sohoa/signing"
+	"sohoa/signing/certstore"
 	"sohoa/signing/pkcs11"
 	"sohoa/signing/pkcs12"
 )
@@ -98,15 +101,17 @@ func (Program) ListTokens(ctx context.Context) ([]desk.TokenCert, error) {
 }
 
 // ErrNoIdentity means no signing identity was named.
-var ErrNoIdentity = errors.New("wire: choose a signing identity: a PKCS#11 module (--pkcs11-module) or a PKCS#12 file (--pkcs12)")
+var ErrNoIdentity = errs.New("error.wire.no_identity", errs.NeedsOfficer, "wire: choose a signing identity: a PKCS#11 module (--pkcs11-module) or a PKCS#12 file (--pkcs12)")
 
-// OpenIdentity opens the officer's signing identity: a PKCS#11 token or a PKCS#12 file.
+// OpenIdentity opens the officer's signing identity: a PKCS#11 token, a PKCS#12 file or a certificate-store entry.
 func (Program) OpenIdentity(ctx context.Context, s desk.IdentitySpec) (signing.Identity, error) {
 	switch {
 	case s.Module != "":
 		return pkcs11.OpenWith(s.Module, pkcs11.Selector{TokenLabel: s.TokenLabel}, s.PIN, pkcs11.Options{ConfirmFinalTry: s.ConfirmFinalTry})
 	case s.PKCS12 != "":
 		return pkcs12.Open(s.PKCS12, string(s.PIN))
+	case s.CertStore != "":
+		return certstore.Open(ctx, s.CertStore)
 	}
 	return nil, ErrNoIdentity
 }

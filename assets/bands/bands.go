@@ -13,6 +13,8 @@ import (
 	"os"
 	"slices"
 	"sort"
+
+	"sohoa/errs"
 )
 
 // Band is the colour a rate gets.
@@ -77,7 +79,7 @@ const UnitFile = "bands.json"
 // ErrInvalid reports a bands file that cannot be used: not JSON, an unknown rate, or
 // thresholds outside 0–100 or not in the order orange ≤ yellow ≤ green. Fix the unit's
 // bands.json (or delete it to use the defaults).
-var ErrInvalid = errors.New("bands: the colour-band file is invalid")
+var ErrInvalid = errs.New("error.bands.invalid", errs.Permanent, "bands: the colour-band file is invalid")
 
 // Threshold is the lower bound of each band for one rate, in percent.
 type Threshold struct {

@@ -3,7 +3,6 @@
 package applicant
 
 import (
-	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"sohoa/errs"
 )
 
 // Sex values as printed on the card and in the QR code (NFC).
@@ -44,11 +45,12 @@ const (
 	ReasonUnknown   = "unknown_value"   // sex not Nam/Nữ
 	ReasonTooLong   = "too_long"        // longer than any real value
 	ReasonForbidden = "forbidden_chars" // control characters or '|'
+	ReasonInvisible = "invisible_chars" // bidirectional controls or zero-width characters
 )
 
 // ErrQRFormat means the scanned text is not a CCCD QR code at all (wrong number of
 // '|'-separated fields, or empty). Ask the citizen to scan the QR code on the card again.
-var ErrQRFormat = errors.New("applicant: not a citizen ID card QR code (expected 6 or 7 fields separated by '|'); scan the QR code on the front of the card again or type the details")
+var ErrQRFormat = errs.New("error.qr_format", errs.NeedsOfficer, "applicant: not a citizen ID card QR code (expected 6 or 7 fields separated by '|'); scan the QR code on the front of the card again or type the details")
 
 // FieldError says which field of an applicant is wrong and why. Error() does not
 // repeat Value, which is personal data; the UI may show it to the officer.
@@ -56,6 +58,25 @@ type FieldError struct {
 	Field  string // one of the Field* constants
 	Value  string
 	Reason string // one of the Reason* constants
+}
+
+// Key names the sentence of the reason ("applicant.reason.<reason>", "applicant.reason.other" for a
+// reason the translations do not know yet: the i18n test lists every Reason constant).
+func (e *FieldError) Key() string {
+	switch e.Reason {
+	case ReasonEmpty, ReasonFormat, ReasonDate, ReasonFuture, ReasonOrder, ReasonProvince, ReasonMismatch,
+		ReasonUnknown, ReasonTooLong, ReasonForbidden, ReasonInvisible:
+		return "applicant.reason." + e.Reason
+	}
+	return "applicant.reason.other"
+}
+
+// Kind: the officer corrects the field.
+func (e *FieldError) Kind() errs.Kind { return errs.NeedsOfficer }
+
+// Args names the field in the sentence by its label's message key.
+func (e *FieldError) Args() map[string]any {
+	return map[string]any{"Field": errs.Msg("applicant." + e.Field)}
 }
 
 func (e *FieldError) Error() string {
@@ -70,6 +91,7 @@ func (e *FieldError) Error() string {
 		ReasonUnknown:   "must be Nam or Nữ",
 		ReasonTooLong:   "is too long; check it",
 		ReasonForbidden: "contains characters that are not allowed; type it again",
+		ReasonInvisible: "contains invisible characters (text-direction or zero-width marks, often pasted from another program) that can make it read differently from what is stored; type it again by hand",
 	}[e.Reason]
 	if what == "" {
 		what = "is invalid (" + e.Reason + ")"
@@ -182,6 +204,11 @@ func (a Applicant) Validate() error {
 	}
 	if err := checkText(FieldName, collapse(norm.NFC.String(a.Name)), 100); err != nil {
 		return err
+	}
+	if addr := collapse(norm.NFC.String(a.Address)); addr != "" {
+		if err := checkText(FieldAddress, addr, 300); err != nil {
+			return err
+		}
 	}
 	sex := ""
 	if strings.TrimSpace(a.Sex) != "" {
@@ -320,8 +347,25 @@ func checkText(field, s string, max int) error {
 		if unicode.IsControl(r) || r == '|' || r == '\ufffd' {
 			return &FieldError{field, s, ReasonForbidden}
 		}
+		if invisible(r) {
+			return &FieldError{field, s, ReasonInvisible}
+		}
 	}
 	return nil
+}
+
+// invisible reports the characters that change how text reads without showing:
+// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+// the directional marks U+200E, U+200F and U+061C, and the zero-width characters
+// U+200B–U+200D, U+2060 and U+FEFF.
+func invisible(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
+		r == 0x200E, r == 0x200F, r == 0x061C,
+		r >= 0x200B && r <= 0x200D, r == 0x2060, r == 0xFEFF:
+		return true
+	}
+	return false
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }

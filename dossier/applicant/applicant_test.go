@@ -201,3 +201,42 @@ func FuzzParseCCCDQR(f *testing.F) {
 		}
 	})
 }
+
+// TestInvisibleCharacters: names and addresses that carry bidirectional controls or
+// zero-width characters (which make "Nguyễn Văn An" display one way and compare another)
+// are refused with ReasonInvisible, both from the QR code and when typed at the desk;
+// the sentence says what is wrong and what to do.
+func TestInvisibleCharacters(t *testing.T) {
+	ok := []string{"049090001234", "205123456", "Nguyễn Văn An", "15031990", "Nam", "Tam Kỳ", "10082021"}
+	chars := []rune{0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069,
+		0x200E, 0x200F, 0x061C, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
+	for _, r := range chars {
+		for _, field := range []int{2, 5} {
+			f := append([]string(nil), ok...)
+			f[field] = "Nguyễn " + string(r) + "Văn An"
+			_, err := ParseCCCDQR(strings.Join(f, "|"))
+			want := map[int]string{2: FieldName, 5: FieldAddress}[field]
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != want || fe.Reason != ReasonInvisible {
+				t.Errorf("QR %s with U+%04X: err = %v, want %s/%s", want, r, err, want, ReasonInvisible)
+			}
+		}
+		a := Applicant{ID: "205123456", Name: "An" + string(r) + "h"}
+		var fe *FieldError
+		if err := a.Validate(); !errors.As(err, &fe) || fe.Field != FieldName || fe.Reason != ReasonInvisible {
+			t.Errorf("typed name with U+%04X: err = %v", r, err)
+		}
+		a = Applicant{ID: "205123456", Name: "An", Address: "Tam Kỳ" + string(r)}
+		if err := a.Validate(); !errors.As(err, &fe) || fe.Field != FieldAddress || fe.Reason != ReasonInvisible {
+			t.Errorf("typed address with U+%04X: err = %v", r, err)
+		}
+	}
+	err := (&FieldError{FieldName, "x", ReasonInvisible}).Error()
+	if !strings.Contains(err, "invisible") || !strings.Contains(err, "type it again") {
+		t.Errorf("message %q does not say what is wrong and what to do", err)
+	}
+	// Vietnamese diacritics, including the decomposed form a keyboard may send, stay accepted.
+	if err := (Applicant{ID: "205123456", Name: norm.NFD.String("Lê Thị Hồng Nhung"), Address: "Phường Tân Thạnh, Tam Kỳ"}).Validate(); err != nil {
+		t.Errorf("plain Vietnamese refused: %v", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"sohoa/assets"
+	"sohoa/errs"
 )
 
 // Component roles: what the applicant does with a component at the counter.
@@ -119,10 +120,10 @@ type Catalog struct {
 }
 
 // ErrInvalid is wrapped by every error Load returns for a well-formed but invalid catalog.
-var ErrInvalid = errors.New("catalog: invalid procedure catalog")
+var ErrInvalid = errs.New("error.catalog.invalid", errs.Permanent, "catalog: invalid procedure catalog")
 
 // ErrSyntax is wrapped by Load when the file is not valid JSON.
-var ErrSyntax = errors.New("catalog: the catalog file is not valid JSON")
+var ErrSyntax = errs.New("error.catalog.syntax", errs.Permanent, "catalog: the catalog file is not valid JSON")
 
 // FieldError says which procedure and which field of a catalog file is wrong.
 // It wraps ErrInvalid.

@@ -3,18 +3,18 @@
 package figures
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"time"
 
 	"sohoa/dossier/workdays"
+	"sohoa/errs"
 )
 
 // ErrPeriod reports a report period that cannot be used: a malformed week or month, a start
 // that is not before the end, or a span longer than MaxSpan. Choose another period.
-var ErrPeriod = errors.New("figures: the report period is invalid")
+var ErrPeriod = errs.New("error.figures.period", errs.NeedsOfficer, "figures: the report period is invalid")
 
 // MaxSpan is the longest period Compute accepts.
 const MaxSpan = 10 * 366 * 24 * time.Hour

@@ -3,7 +3,6 @@
 package receipt
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"sohoa/dossier/workdays"
+	"sohoa/errs"
 )
 
 // QRHeader is the first line of every receipt QR payload; the trailing number is the format version.
@@ -36,7 +36,7 @@ const (
 )
 
 // ErrQRPayload is wrapped by ParseQRPayload for text that is not a receipt QR payload.
-var ErrQRPayload = errors.New("receipt: not a sohoa receipt QR code")
+var ErrQRPayload = errs.New("error.receipt.qr", errs.NeedsOfficer, "receipt: not a sohoa receipt QR code")
 
 // QRData is what a receipt's QR code carries.
 type QRData struct {

@@ -4,7 +4,6 @@ package receipt
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"sohoa/assets"
 	"sohoa/dossier/workdays"
+	"sohoa/errs"
 )
 
 // Item is one component handed in, as listed in section 1 of the receipt.
@@ -69,7 +69,7 @@ type Data struct {
 }
 
 // ErrInvalid is wrapped by Render when Data lacks something the receipt must show.
-var ErrInvalid = errors.New("receipt: the receipt data is incomplete")
+var ErrInvalid = errs.New("error.receipt.invalid", errs.Permanent, "receipt: the receipt data is incomplete")
 
 // FieldError names the Data field that is missing or wrong; it wraps ErrInvalid.
 type FieldError struct {

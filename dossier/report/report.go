@@ -4,7 +4,6 @@ package report
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -16,10 +15,12 @@ import (
 	"sohoa/assets/bands"
 	"sohoa/desk/model"
 	"sohoa/dossier/figures"
+	"sohoa/errs"
+	"sohoa/internal/atomicfile"
 )
 
 // ErrFormat reports an output file whose extension is neither .xlsx nor .pdf.
-var ErrFormat = errors.New("report: unknown report format; end the output file name with .xlsx or .pdf")
+var ErrFormat = errs.New("error.report.format", errs.NeedsOfficer, "report: unknown report format; end the output file name with .xlsx or .pdf")
 
 // Kinds of report.
 const (
@@ -116,7 +117,7 @@ func (r *Report) WriteFile(path string) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Rename(tmp.Name(), path); err != nil { // waits for a viewer holding the old report, on Windows
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	return nil

@@ -4,7 +4,6 @@ package workdays
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,10 +13,11 @@ import (
 	"time"
 
 	"sohoa/assets"
+	"sohoa/errs"
 )
 
 // ErrTable is wrapped by every error about a malformed holiday table.
-var ErrTable = errors.New("workdays: invalid holiday table")
+var ErrTable = errs.New("error.workdays.table", errs.Permanent, "workdays: invalid holiday table")
 
 // Day is one dated entry of a Table.
 type Day struct {

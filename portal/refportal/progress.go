@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"sohoa/errs"
 	"sohoa/portal"
 )
 
@@ -42,11 +43,11 @@ CREATE TABLE IF NOT EXISTS payments (
 // Errors of SetStatus and MarkPaid.
 var (
 	// ErrNoDossier means the portal holds no dossier with that code.
-	ErrNoDossier = errors.New("refportal: no dossier with this portal code; list them with `sohoa portal dossiers`")
+	ErrNoDossier = errs.New("error.refportal.no_dossier", errs.NeedsOfficer, "refportal: no dossier with this portal code; list them with `sohoa portal dossiers`")
 	// ErrBadStatus means the status is not a national status code 1–10.
-	ErrBadStatus = errors.New("refportal: the status must be a national status code from 1 to 10")
+	ErrBadStatus = errs.New("error.refportal.bad_status", errs.NeedsOfficer, "refportal: the status must be a national status code from 1 to 10")
 	// ErrNoPayment means the dossier has no payment request (its procedure has no fee).
-	ErrNoPayment = errors.New("refportal: this dossier has no payment request (its fees are 0)")
+	ErrNoPayment = errs.New("error.refportal.no_payment", errs.Permanent, "refportal: this dossier has no payment request (its fees are 0)")
 )
 
 // SetStatus moves a dossier stored in a portal data dir to a national status (1–10), as a trainer would.

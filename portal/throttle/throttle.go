@@ -13,10 +13,12 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"sohoa/errs"
 )
 
 // ErrDropped is the read error a dropped request body ends with.
-var ErrDropped = errors.New("throttle: connection dropped")
+var ErrDropped = errs.New("error.throttle.dropped", errs.Transient, "throttle: connection dropped")
 
 // Config sets the link's behaviour; the zero value forwards at full speed and never drops.
 type Config struct {

@@ -3,24 +3,24 @@
 package cleanup
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"math"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 )
 
 // Errors from Process and Encode, for errors.Is.
 var (
 	// ErrNoImage: the page has no pixels. Scan the page again.
-	ErrNoImage = errors.New("cleanup: the page has no image; scan it again")
+	ErrNoImage = errs.New("error.cleanup.no_image", errs.NeedsOfficer, "cleanup: the page has no image; scan it again")
 	// ErrTooLarge: the page is larger than any scanner produces (over 20000 pixels a side or
 	// 300 megapixels). Scan at a lower resolution.
-	ErrTooLarge = errors.New("cleanup: the page image is too large; scan it at a lower resolution")
+	ErrTooLarge = errs.New("error.cleanup.too_large", errs.NeedsOfficer, "cleanup: the page image is too large; scan it at a lower resolution")
 	// ErrEncode: the encoder failed (it should not on a valid page). Scan the page again.
-	ErrEncode = errors.New("cleanup: the page could not be encoded; scan it again")
+	ErrEncode = errs.New("error.cleanup.encode", errs.NeedsOfficer, "cleanup: the page could not be encoded; scan it again")
 )
 
 // Limits on the page size Process and Encode accept.

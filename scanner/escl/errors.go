@@ -3,18 +3,18 @@
 package escl
 
 import (
-	"errors"
 	"fmt"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 )
 
 // Sentinels of this backend, in addition to the scanner package's; test with errors.Is.
 var (
 	// ErrStopped: the device reports pwg:State "Stopped" (an error shown on its panel).
-	ErrStopped = errors.New("escl: scanner stopped")
+	ErrStopped = errs.New("error.scan.stopped", errs.NeedsOfficer, "escl: scanner stopped")
 	// ErrBadData: the device sent a body that could not be read (corrupt XML or image).
-	ErrBadData = errors.New("escl: unreadable data from the scanner")
+	ErrBadData = errs.New("error.scan.bad_data", errs.NeedsOfficer, "escl: unreadable data from the scanner")
 )
 
 // Error is returned by every failed exchange with an eSCL device. Kind is one of the

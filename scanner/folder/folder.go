@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 	"sohoa/scanner/importer"
 )
@@ -33,13 +34,13 @@ const (
 // Errors an officer may see, for errors.Is; rejected files carry them in a *RejectedError.
 var (
 	// ErrNotFolder: the address does not name an existing folder.
-	ErrNotFolder = errors.New("folder: the scan folder does not exist or is not a folder; check the folder set for this scanner")
+	ErrNotFolder = errs.New("error.folder.not_folder", errs.NeedsOfficer, "folder: the scan folder does not exist or is not a folder; check the folder set for this scanner")
 	// ErrPDF: a PDF arrived in the hot folder. PDFs are not turned into scanned pages.
-	ErrPDF = errors.New("folder: a PDF file arrived in the scan folder; PDFs are not taken as scanned pages — add it to the component with Import file instead (a signed PDF is kept as it is)")
+	ErrPDF = errs.New("error.folder.pdf", errs.NeedsOfficer, "folder: a PDF file arrived in the scan folder; PDFs are not taken as scanned pages — add it to the component with Import file instead (a signed PDF is kept as it is)")
 	// ErrDuplicate: a file with exactly the same content was already taken.
-	ErrDuplicate = errors.New("folder: this file has the same content as a file already taken; its pages were not added again — use Import file if you really need them twice")
+	ErrDuplicate = errs.New("error.folder.duplicate", errs.NeedsOfficer, "folder: this file has the same content as a file already taken; its pages were not added again — use Import file if you really need them twice")
 	// ErrEmpty: the file stayed empty.
-	ErrEmpty = errors.New("folder: the file stayed empty; scan the page again")
+	ErrEmpty = errs.New("error.folder.empty", errs.NeedsOfficer, "folder: the file stayed empty; scan the page again")
 )
 
 // RejectedError tells which file was moved to rejected/ and why (Err wraps importer's errors,

@@ -163,7 +163,7 @@ func moveInto(src, dstDir, name string) (string, error) {
 		}
 		dst = filepath.Join(dstDir, fmt.Sprintf("%s (%d)%s", base, n, ext))
 	}
-	if err := os.Rename(src, dst); err != nil {
+	if err := atomicfile.Rename(src, dst); err != nil { // waits for a scanner still holding the file, on Windows
 		return "", err
 	}
 	if err := atomicfile.SyncDir(dstDir); err != nil {

@@ -5,12 +5,12 @@ package importer
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 )
 
@@ -34,13 +34,13 @@ const (
 // Errors an officer may see; wrapped with the file name and what to do.
 var (
 	// ErrEncrypted: the PDF is password-protected or encrypted.
-	ErrEncrypted = errors.New("importer: the PDF is password-protected")
+	ErrEncrypted = errs.New("error.import.encrypted", errs.NeedsOfficer, "importer: the PDF is password-protected")
 	// ErrCorrupt: the file is damaged or truncated.
-	ErrCorrupt = errors.New("importer: the file is damaged or incomplete")
+	ErrCorrupt = errs.New("error.import.corrupt", errs.NeedsOfficer, "importer: the file is damaged or incomplete")
 	// ErrTooLarge: the file or one of its pages exceeds the configured limits.
-	ErrTooLarge = errors.New("importer: the file is too large")
+	ErrTooLarge = errs.New("error.import.too_large", errs.NeedsOfficer, "importer: the file is too large")
 	// ErrUnsupportedFormat: not one of the Accepted formats.
-	ErrUnsupportedFormat = errors.New("importer: unsupported file format")
+	ErrUnsupportedFormat = errs.New("error.import.format", errs.NeedsOfficer, "importer: unsupported file format")
 )
 
 // Options limits what Import accepts. Zero values take the defaults above.
@@ -64,11 +64,12 @@ type Result struct {
 	Name       string         // base name of the file
 	Kind       string         // KindImages or KindPDF
 	Pages      []scanner.Page // KindImages: one per image / TIFF page, EXIF orientation applied
-	PDF        []byte         // KindPDF: the exact input bytes
+	PDF        []byte         // KindPDF: the input bytes (signed files: exactly; unsigned ones without active content, see Notes)
 	PageCount  int            // pages in the PDF or len(Pages)
 	Signed     bool           // the PDF carries at least one digital signature or document timestamp
 	Signatures []string       // KindPDF: one short description per signature (signer name when readable)
 	Format     string         // "pdf", "jpeg", "png" or "tiff"
+	Notes      []Note         // what import changed (downscaled pages, removed PDF scripts) or found and kept
 }
 
 // Import reads the file at path and imports it. ctx is checked between pages.
@@ -136,6 +137,12 @@ func importData(ctx context.Context, name string, data []byte, opt Options) (Res
 	r.Name, r.Format = name, format
 	if r.Kind == KindImages {
 		r.PageCount = len(r.Pages)
+		for i := range r.Pages {
+			var note *Note
+			if r.Pages[i], note = fitForPDF(r.Pages[i], i+1); note != nil {
+				r.Notes = append(r.Notes, *note)
+			}
+		}
 	}
 	return r, nil
 }

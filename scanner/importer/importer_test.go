@@ -2,11 +2,13 @@ package importer
 
 import (
 	"sohoa/internal/testdata"
+	"sohoa/scanner"
 
 	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -17,8 +19,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
 // sharedTestdata is the project's testdata/ folder.
@@ -354,4 +360,262 @@ func TestUnsupportedAndEmpty(t *testing.T) {
 	if _, err := Import(context.Background(), big, Options{MaxBytes: 1024}); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("file over MaxBytes: %v", err)
 	}
+}
+
+// TestTIFF16BitExtraSamples: a two-page 16-bit greyscale LZW TIFF with an alpha channel
+// (an extra sample), which golang.org/x/image/tiff refuses, imports page by page as
+// 8-bit pages, alpha flattened onto white paper, with the declared 150 dpi.
+func TestTIFF16BitExtraSamples(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(sharedTestdata(t), "tiff", "gray16-alpha-lzw.tif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ImportBytes("scan.tif", data, Options{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if r.PageCount != 2 || len(r.Pages) != 2 {
+		t.Fatalf("pages = %d/%d, want 2", r.PageCount, len(r.Pages))
+	}
+	grey := func(p scanner.Page, x, y int) int {
+		switch p.Image.(type) {
+		case *image.Gray, *image.RGBA, *image.NRGBA:
+		default:
+			t.Fatalf("page image is %T, want an 8-bit image", p.Image)
+		}
+		c := color.GrayModel.Convert(p.Image.At(x, y)).(color.Gray)
+		return int(c.Y)
+	}
+	for i, p := range r.Pages {
+		if b := p.Image.Bounds(); b.Dx() != 300 || b.Dy() != 400 {
+			t.Errorf("page %d is %v, want 300x400", i+1, b)
+		}
+		if p.DPI != 150 || p.Index != i {
+			t.Errorf("page %d: DPI %d index %d, want 150 and %d", i+1, p.DPI, p.Index, i)
+		}
+	}
+	// Page 1: gradient black→white at 80 % opacity over white paper.
+	if top, bottom := grey(r.Pages[0], 150, 1), grey(r.Pages[0], 150, 398); top < 35 || top > 70 || bottom < 245 {
+		t.Errorf("page 1 grey top %d bottom %d, want ≈51 (black at 80 %% over white) and ≈255", top, bottom)
+	}
+	// Page 2: flat 25 % grey, opaque.
+	if g := grey(r.Pages[1], 10, 10); g < 58 || g > 70 {
+		t.Errorf("page 2 grey %d, want ≈64", g)
+	}
+}
+
+// TestHugePhotoDownscaled: a 108-megapixel phone photo (12000×9000, 72 dpi declared) is
+// more than pdfcpu embeds (its MaxImagePixels), so signing would fail later with pdfcpu's
+// "image pixel count … exceeds limit". It is downscaled at import to its page's physical
+// size (an A4 page, long side 11.69 in) at 300 dpi, and the result carries a note.
+func TestHugePhotoDownscaled(t *testing.T) {
+	const w, h = 12000, 9000
+	src := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	for i := range src.Y {
+		src.Y[i] = 235 // white paper
+	}
+	for i := range src.Cb {
+		src.Cb[i], src.Cr[i] = 128, 128
+	}
+	for y := 0; y < h; y++ { // a black band across the top quarter
+		if y < h/4 {
+			clear(src.Y[y*src.YStride : y*src.YStride+w])
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 60}); err != nil {
+		t.Fatal(err)
+	}
+	src = nil
+	start := time.Now()
+	r, err := ImportBytes("IMG_0001.jpg", buf.Bytes(), Options{})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	t.Logf("108 MP JPEG (%d KB) imported in %v", buf.Len()>>10, time.Since(start))
+	p := r.Pages[0]
+	b := p.Image.Bounds()
+	if int64(b.Dx())*int64(b.Dy()) > PDFMaxPixels() {
+		t.Fatalf("page still %dx%d, above pdfcpu's %d pixels", b.Dx(), b.Dy(), PDFMaxPixels())
+	}
+	// 12000×9000 fits A4 landscape (11.69 × 8.27 in) at 1088 dpi; at 300 dpi that is 3309 × 2482.
+	if p.DPI != 300 || b.Dx() < 3300 || b.Dx() > 3315 || b.Dy() < 2475 || b.Dy() > 2490 {
+		t.Errorf("page %dx%d at %d dpi, want ≈3309x2482 at 300 dpi", b.Dx(), b.Dy(), p.DPI)
+	}
+	if g := color.GrayModel.Convert(p.Image.At(b.Dx()/2, b.Dy()/8)).(color.Gray).Y; g > 40 {
+		t.Errorf("top band grey %d, want dark: content lost in downscaling", g)
+	}
+	if g := color.GrayModel.Convert(p.Image.At(b.Dx()/2, b.Dy()*3/4)).(color.Gray).Y; g < 200 {
+		t.Errorf("paper grey %d, want light", g)
+	}
+	if len(r.Notes) != 1 || r.Notes[0].Key != NoteDownscaled || r.Notes[0].Page != 1 ||
+		!strings.Contains(r.Notes[0].Text, "12000x9000") || !strings.Contains(r.Notes[0].Text, "300 dpi") {
+		t.Errorf("notes = %+v, want one downscaling note for page 1 naming the sizes", r.Notes)
+	}
+	// A photo within the limit is left alone and carries no note.
+	small, err := ImportBytes("ok.jpg", exifJPEG(t, halfRed(400, 300), 1), Options{})
+	if err != nil || len(small.Notes) != 0 || small.Pages[0].Image.Bounds().Dx() != 400 {
+		t.Errorf("small photo: %v notes %+v", err, small.Notes)
+	}
+}
+
+// withActiveContent returns data rewritten by pdfcpu with a JavaScript /OpenAction, a
+// document-level /JavaScript name tree, a page /AA action and an embedded file.
+func withActiveContent(t *testing.T, data []byte) []byte {
+	t.Helper()
+	att := filepath.Join(t.TempDir(), "payload.exe")
+	if err := os.WriteFile(att, []byte("MZ not really a program"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var withFile bytes.Buffer
+	if err := api.AddAttachments(bytes.NewReader(data), &withFile, []string{att}, false, model.NewDefaultConfiguration()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := api.ReadContext(bytes.NewReader(withFile.Bytes()), model.NewDefaultConfiguration())
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := func(code string) types.Dict {
+		return types.Dict{"Type": types.Name("Action"), "S": types.Name("JavaScript"), "JS": types.StringLiteral(code)}
+	}
+	root, err := ctx.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root["OpenAction"] = js("app.alert('open')")
+	names, _ := ctx.DereferenceDict(root["Names"])
+	if names == nil {
+		t.Fatal("AddAttachments made no /Names")
+	}
+	names["JavaScript"] = types.Dict{"Names": types.Array{types.StringLiteral("doc"), js("app.alert('doc')")}}
+	if err := ctx.EnsurePageCount(); err != nil {
+		t.Fatal(err)
+	}
+	_, ref, _, err := ctx.PageDict(1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := ctx.DereferenceDict(*ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page["AA"] = types.Dict{"O": js("app.alert('page')")}
+	ctx.Configuration.WriteObjectStream, ctx.Configuration.WriteXRefStream = false, false
+	var out bytes.Buffer
+	if err := api.WriteContext(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	plain := expand(t, out.Bytes())
+	for _, s := range []string{"/OpenAction", "/JavaScript", "/AA", "/EmbeddedFiles", "MZ not really"} {
+		if !bytes.Contains(plain, []byte(s)) {
+			t.Fatalf("test file lacks %s", s)
+		}
+	}
+	return out.Bytes()
+}
+
+// expand returns pdf as qpdf writes it with object streams unpacked and streams
+// uncompressed, so its objects can be searched as text.
+func expand(t *testing.T, pdf []byte) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("qpdf", "--qdf", "--object-streams=disable", in, out)
+	if b, err := cmd.CombinedOutput(); err != nil && cmd.ProcessState.ExitCode() != 3 { // 3: warnings
+		t.Fatalf("qpdf --qdf: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestUnsignedPDFActiveContentRemoved: an unsigned citizen PDF loses its JavaScript,
+// /OpenAction, /AA and embedded files at import; the note lists what was removed; the
+// result passes qpdf --check and keeps its pages.
+func TestUnsignedPDFActiveContentRemoved(t *testing.T) {
+	in := withActiveContent(t, makePDF(t, 2))
+	r, err := ImportBytes("don.pdf", in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Signed || r.PageCount != 2 {
+		t.Fatalf("signed %v pages %d", r.Signed, r.PageCount)
+	}
+	plain := expand(t, r.PDF)
+	for _, s := range []string{"/OpenAction", "/JavaScript", "/JS", "/AA", "/EmbeddedFiles", "/EmbeddedFile", "MZ not really"} {
+		if bytes.Contains(plain, []byte(s)) {
+			t.Errorf("cleaned PDF still contains %s", s)
+		}
+	}
+	if len(r.Notes) != 1 || r.Notes[0].Key != NotePDFCleaned {
+		t.Fatalf("notes %+v, want one NotePDFCleaned", r.Notes)
+	}
+	want := "additional_actions, embedded_files, javascript, open_action"
+	if got := r.Notes[0].Args["Removed"]; got != want {
+		t.Errorf("removed %q, want %q", got, want)
+	}
+	if !strings.Contains(r.Notes[0].Text, want) {
+		t.Errorf("note text %q does not list what was removed", r.Notes[0].Text)
+	}
+	if texts := r.NoteTexts(); len(texts) != 1 || texts[0] != r.Notes[0].Text {
+		t.Errorf("NoteTexts() = %q", texts)
+	}
+	out := filepath.Join(t.TempDir(), "clean.pdf")
+	if err := os.WriteFile(out, r.PDF, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "qpdf", "--check", out)
+	// Re-importing the cleaned file finds nothing more to remove.
+	again, err := ImportBytes("don.pdf", r.PDF, Options{})
+	if err != nil || len(again.Notes) != 0 || !bytes.Equal(again.PDF, r.PDF) {
+		t.Errorf("re-import: %v notes %+v identical %v", err, again.Notes, bytes.Equal(again.PDF, r.PDF))
+	}
+}
+
+// TestSignedPDFActiveContentKept: a PDF that carries a signature dictionary is never
+// rewritten, even with active content; the result warns with what it found.
+func TestSignedPDFActiveContentKept(t *testing.T) {
+	// pdfcpu drops signatures when it rewrites a file, so the signature dictionary is
+	// added afterwards as an incremental update, the way a signing tool appends one.
+	in := withActiveContent(t, makePDF(t, 1))
+	ctx, err := api.ReadContext(bytes.NewReader(in), model.NewDefaultConfiguration())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, start := *ctx.Size, len(in)
+	upd := fmt.Sprintf("%d 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /ByteRange [0 10 20 10] /Contents <00> /Name (Test Signer) >>\nendobj\n", n)
+	xref := start + len(upd)
+	upd += fmt.Sprintf("xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n",
+		n, start, n+1, fmt.Sprintf("%d %d R", ctx.Root.ObjectNumber.Value(), ctx.Root.GenerationNumber.Value()), lastStartxref(t, in), xref)
+	in = append(in, upd...)
+	r, err := ImportBytes("signed.pdf", in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Signed || !bytes.Equal(r.PDF, in) {
+		t.Fatalf("signed %v identical %v: a signed file must be kept byte for byte", r.Signed, bytes.Equal(r.PDF, in))
+	}
+	if len(r.Notes) != 1 || r.Notes[0].Key != NoteSignedActive ||
+		r.Notes[0].Args["Found"] != "additional_actions, embedded_files, javascript, open_action" {
+		t.Errorf("notes %+v, want one NoteSignedActive listing all four", r.Notes)
+	}
+}
+
+// lastStartxref returns the offset the file's last startxref names.
+func lastStartxref(t *testing.T, pdf []byte) int {
+	t.Helper()
+	i := bytes.LastIndex(pdf, []byte("startxref"))
+	var off int
+	if i < 0 {
+		t.Fatal("no startxref")
+	}
+	if _, err := fmt.Sscan(string(pdf[i+len("startxref"):]), &off); err != nil {
+		t.Fatal(err)
+	}
+	return off
 }

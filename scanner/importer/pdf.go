@@ -50,12 +50,30 @@ func importPDF(name string, data []byte) (res Result, err error) {
 	if err := ctx.EnsurePageCount(); err != nil || ctx.PageCount <= 0 {
 		return Result{}, fmt.Errorf("%w: %s: the PDF has no readable pages; ask for the file again", ErrCorrupt, name)
 	}
+	var notes []Note
+	if len(sigs) > 0 {
+		// Kept byte for byte so the signatures stay valid; the officer is warned.
+		if found := activeContent(ctx, false); len(found) > 0 {
+			list := strings.Join(found, ", ")
+			notes = append(notes, Note{Key: NoteSignedActive, Args: map[string]any{"Found": list},
+				Text: fmt.Sprintf("%s is signed and carries active content, kept unchanged: %s", name, list)})
+		}
+	} else {
+		cleaned, note, err := cleanPDF(name, ctx, data)
+		if err != nil {
+			return Result{}, err
+		}
+		if note != nil {
+			data, notes = cleaned, append(notes, *note)
+		}
+	}
 	return Result{
 		Kind:       KindPDF,
 		PDF:        data,
 		PageCount:  ctx.PageCount,
 		Signed:     len(sigs) > 0,
 		Signatures: sigs,
+		Notes:      notes,
 	}, nil
 }
 

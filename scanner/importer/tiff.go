@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 
@@ -138,6 +139,9 @@ func importTIFF(ctx context.Context, name string, data []byte, opt Options) (Res
 	// Check every page's declared size before decoding any.
 	for i, off := range offs {
 		cfg, err := tiff.DecodeConfig(viewAt(data, bo, off))
+		if unsupported(err) {
+			cfg, err = wideConfig(data, bo, off)
+		}
 		if err != nil {
 			return Result{}, fmt.Errorf("%w: %s: TIFF page %d header (%v); ask for the file again", ErrCorrupt, name, i+1, err)
 		}
@@ -150,6 +154,9 @@ func importTIFF(ctx context.Context, name string, data []byte, opt Options) (Res
 			return Result{}, err
 		}
 		img, err := tiff.Decode(viewAt(data, bo, off))
+		if unsupported(err) {
+			img, err = decodeWide(data, bo, off)
+		}
 		if err != nil {
 			return Result{}, fmt.Errorf("%w: %s: TIFF page %d is damaged (%v); ask for the file again", ErrCorrupt, name, i+1, err)
 		}
@@ -172,6 +179,13 @@ func importTIFF(ctx context.Context, name string, data []byte, opt Options) (Res
 		r.Pages = append(r.Pages, scanner.Page{Image: img, DPI: pageDPI(img.Bounds(), dpi), Index: i})
 	}
 	return r, nil
+}
+
+// unsupported reports an error of golang.org/x/image/tiff for a layout it does not handle
+// (extra samples, grey with alpha), which decodeWide may read.
+func unsupported(err error) bool {
+	var u tiff.UnsupportedError
+	return errors.As(err, &u)
 }
 
 // viewAt returns a reader of data whose first IFD is the one at off.

@@ -4,11 +4,11 @@ package ippusb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 )
 
@@ -16,10 +16,10 @@ import (
 const Scheme = "usb"
 
 // ErrNoUSB: USB scanning is not available (a build without cgo, or libusb cannot start).
-var ErrNoUSB = errors.New("ippusb: USB scanning is not available")
+var ErrNoUSB = errs.New("error.scan.no_usb", errs.Permanent, "ippusb: USB scanning is not available")
 
 // ErrNoAccess: the device exists but this user may not open it.
-var ErrNoAccess = errors.New("ippusb: no permission to use the USB scanner")
+var ErrNoAccess = errs.New("error.scan.no_access", errs.NeedsOfficer, "ippusb: no permission to use the USB scanner")
 
 func init() {
 	scanner.Register(scanner.Backend{

@@ -8,10 +8,12 @@ import (
 	"image"
 	_ "image/jpeg" // JPEG pages; decoded to YCbCr, which clean-up takes as it is
 	_ "image/png"
+
+	"sohoa/errs"
 )
 
 // ErrNotImage: the file is not a JPEG, PNG, PPM or PGM image.
-var ErrNotImage = errors.New("pipeline: the file is not a page image (JPEG, PNG, PPM or PGM)")
+var ErrNotImage = errs.New("error.pipeline.not_image", errs.NeedsOfficer, "pipeline: the file is not a page image (JPEG, PNG, PPM or PGM)")
 
 // Decode decodes a page image: JPEG, PNG, or binary PPM (P6) / PGM (P5).
 func Decode(data []byte) (image.Image, error) {

@@ -3,14 +3,14 @@
 package sane
 
 import (
-	"errors"
 	"fmt"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 )
 
 // ErrNotAvailable is returned in builds without cgo, where libsane cannot be called.
-var ErrNotAvailable = errors.New("sane: SANE is not available in this build (built without cgo); use another scanner connection such as eSCL, the hot folder or file import")
+var ErrNotAvailable = errs.New("error.scan.sane_unavailable", errs.Permanent, "sane: SANE is not available in this build (built without cgo); use another scanner connection such as eSCL, the hot folder or file import")
 
 // SANE status codes, as in sane.h.
 const (

@@ -4,7 +4,6 @@ package wia
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // WIA drivers may hand JPEG even when PNG is asked
@@ -13,11 +12,12 @@ import (
 	_ "golang.org/x/image/bmp" // WIA's default transfer format
 	_ "golang.org/x/image/tiff"
 
+	"sohoa/errs"
 	"sohoa/scanner"
 )
 
 // ErrUnsupported is returned off Windows, where WIA does not exist.
-var ErrUnsupported = errors.New("wia: Windows Image Acquisition exists only on Windows; use SANE, eSCL, the hot folder or file import")
+var ErrUnsupported = errs.New("error.scan.wia_unsupported", errs.Permanent, "wia: Windows Image Acquisition exists only on Windows; use SANE, eSCL, the hot folder or file import")
 
 // WIA HRESULTs (wiadef.h) that the officer can act on.
 const (

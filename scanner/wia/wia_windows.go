@@ -58,6 +58,10 @@ func classify(what string, err error) error {
 func manager() (*ole.IDispatch, error) {
 	unk, err := oleutil.CreateObject("WIA.DeviceManager")
 	if err != nil {
+		var oe *ole.OleError
+		if errors.As(err, &oe) {
+			err = fmt.Errorf("COM error 0x%08X", uint32(oe.Code())) // go-ole's text is FormatMessage's failure for WIA codes
+		}
 		return nil, fmt.Errorf("wia: the WIA service is not available (is the \"Windows Image Acquisition\" service running?): %w", err)
 	}
 	defer unk.Release()
@@ -167,15 +171,120 @@ func (d *Device) Name() string { return d.name }
 // Close does nothing: each scan connects and releases the device.
 func (d *Device) Close() error { return nil }
 
-// Capabilities reports what WIA scanners commonly offer; the driver refuses what it cannot do
-// at scan time with ErrUnsupported.
+// Capabilities asks the driver: document handling (feeder, duplex, flatbed), bed and feeder sizes
+// from the device, valid resolutions and data types from its scan item (see CapabilitiesFrom).
 func (d *Device) Capabilities(ctx context.Context) (scanner.Capabilities, error) {
-	return scanner.Capabilities{
-		Sources:     []scanner.Source{scanner.SourceFeeder, scanner.SourceDuplex, scanner.SourcePlaten},
-		Resolutions: []int{150, 200, 300, 600},
-		Modes:       []scanner.ColorMode{scanner.ModeColor, scanner.ModeGray, scanner.ModeBW},
-		MaxWidthMM:  216, MaxHeightMM: 356,
-	}, nil
+	var a Answers
+	err := withCOM(func() error {
+		mgr, err := manager()
+		if err != nil {
+			return err
+		}
+		defer mgr.Release()
+		dev, err := d.connect(mgr)
+		if err != nil {
+			return err
+		}
+		defer dev.Release()
+		a.Handling = intProp(dev, propDocumentHandlingCapabilities)
+		a.BedWidth, a.BedHeight = intProp(dev, propHorizontalBedSize), intProp(dev, propVerticalBedSize)
+		a.FeedWidth, a.FeedHeight = intProp(dev, propHorizontalSheetFeedSize), intProp(dev, propVerticalSheetFeedSize)
+		iv, err := prop(dev, "Items")
+		if err != nil {
+			return classify("opening the scan item", err)
+		}
+		items := iv.ToIDispatch()
+		defer items.Release()
+		it, err := prop(items, "Item", 1)
+		if err != nil {
+			return classify("opening the scan item", err)
+		}
+		item := it.ToIDispatch()
+		defer item.Release()
+		a.Resolution = validValues(item, propHorizontalResolution)
+		a.DataTypes = validValues(item, propDataType).List
+		return nil
+	})
+	if err != nil {
+		return scanner.Capabilities{}, err
+	}
+	return CapabilitiesFrom(a), nil
+}
+
+// property returns Properties("<id>") of a WIA object, nil when the driver lacks it.
+func property(obj *ole.IDispatch, id int) *ole.IDispatch {
+	pv, err := prop(obj, "Properties")
+	if err != nil {
+		return nil
+	}
+	props := pv.ToIDispatch()
+	defer props.Release()
+	iv, err := prop(props, "Item", strconv.Itoa(id))
+	if err != nil {
+		return nil
+	}
+	return iv.ToIDispatch()
+}
+
+// intProp reads a property's integer value; 0 when the driver lacks it.
+func intProp(obj *ole.IDispatch, id int) int {
+	p := property(obj, id)
+	if p == nil {
+		return 0
+	}
+	defer p.Release()
+	v, err := prop(p, "Value")
+	if err != nil {
+		return 0
+	}
+	n, _ := v.Value().(int32)
+	return int(n)
+}
+
+// validValues reads a property's SubType: a range (1) with SubTypeMin/Max/Step, or a list (2) in
+// SubTypeValues.
+func validValues(obj *ole.IDispatch, id int) Valid {
+	var out Valid
+	p := property(obj, id)
+	if p == nil {
+		return out
+	}
+	defer p.Release()
+	st, err := prop(p, "SubType")
+	if err != nil {
+		return out
+	}
+	num := func(name string) int {
+		v, err := prop(p, name)
+		if err != nil {
+			return 0
+		}
+		n, _ := v.Value().(int32)
+		return int(n)
+	}
+	switch st.Val {
+	case 1:
+		out.Min, out.Max, out.Step = num("SubTypeMin"), num("SubTypeMax"), num("SubTypeStep")
+	case 2:
+		vv, err := prop(p, "SubTypeValues")
+		if err != nil {
+			return out
+		}
+		vec := vv.ToIDispatch()
+		defer vec.Release()
+		cv, err := prop(vec, "Count")
+		if err != nil {
+			return out
+		}
+		for i := 1; i <= int(cv.Val); i++ {
+			if v, err := prop(vec, "Item", i); err == nil {
+				if n, ok := v.Value().(int32); ok {
+					out.List = append(out.List, int(n))
+				}
+			}
+		}
+	}
+	return out
 }
 
 // connect finds the device by ID and connects to it.

@@ -6,21 +6,22 @@ import (
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"sohoa/errs"
 )
 
 // Errors an officer may see; the UI translates them.
 var (
 	// ErrUnsupported: this build has no Windows certificate store.
-	ErrUnsupported = errors.New("certstore: the Windows certificate store exists only on Windows; sign with the USB token (PKCS#11) or a .p12 file instead")
+	ErrUnsupported = errs.New("error.certstore.unsupported", errs.Permanent, "certstore: the Windows certificate store exists only on Windows; sign with the USB token (PKCS#11) or a .p12 file instead")
 	// ErrNotFound: no certificate with that thumbprint, or it has no private key.
-	ErrNotFound = errors.New("certstore: the certificate was not found in the Windows certificate store; plug in the token and choose the certificate again")
+	ErrNotFound = errs.New("error.certstore.not_found", errs.NeedsOfficer, "certstore: the certificate was not found in the Windows certificate store; plug in the token and choose the certificate again")
 	// ErrNoKey: the certificate is there but Windows cannot reach its private key (token unplugged, driver missing).
-	ErrNoKey = errors.New("certstore: Windows cannot reach the certificate's private key; plug in the token and check that its driver is installed")
+	ErrNoKey = errs.New("error.certstore.no_key", errs.NeedsOfficer, "certstore: Windows cannot reach the certificate's private key; plug in the token and check that its driver is installed")
 )
 
 // Cert is one signing certificate offered to the officer.
@@ -28,6 +29,7 @@ type Cert struct {
 	Certificate *x509.Certificate
 	Thumbprint  string // SHA-1 of the DER, upper-case hex, as Windows shows it
 	Label       string // "Subject CN — Issuer CN (valid until 02/01/2027)"
+	HasKey      bool   // Windows knows a key provider for it (List sets it; Select leaves it false)
 }
 
 // Thumbprint returns the certificate's SHA-1 thumbprint in upper-case hex, as certmgr.msc shows it.

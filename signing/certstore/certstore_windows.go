@@ -44,7 +44,7 @@ func parse(c *windows.CertContext) (*x509.Certificate, error) {
 
 // each calls f for every certificate of the store until f returns true (keep the context) or the
 // store ends. The kept context is duplicated and must be freed by the caller.
-func each(ctx context.Context, store windows.Handle, f func(*x509.Certificate) bool) (*windows.CertContext, error) {
+func each(ctx context.Context, store windows.Handle, f func(*x509.Certificate, *windows.CertContext) bool) (*windows.CertContext, error) {
 	var prev *windows.CertContext
 	for {
 		if err := ctx.Err(); err != nil {
@@ -62,7 +62,7 @@ func each(ctx context.Context, store windows.Handle, f func(*x509.Certificate) b
 		if err != nil {
 			continue // a certificate Go cannot parse cannot sign a PDF either
 		}
-		if f(x) {
+		if f(x, c) {
 			dup := windows.CertDuplicateCertificateContext(c)
 			windows.CertFreeCertificateContext(c)
 			return dup, nil
@@ -78,11 +78,31 @@ func List(ctx context.Context) ([]Cert, error) {
 	}
 	defer windows.CertCloseStore(store, 0)
 	var all []*x509.Certificate
-	if _, err := each(ctx, store, func(c *x509.Certificate) bool { all = append(all, c); return false }); err != nil {
+	keyed := map[string]bool{}
+	if _, err := each(ctx, store, func(c *x509.Certificate, cc *windows.CertContext) bool {
+		all = append(all, c)
+		keyed[Thumbprint(c)] = hasKeyProvider(cc)
+		return false
+	}); err != nil {
 		return nil, err
 	}
-	return Select(all, time.Now()), nil
+	out := Select(all, time.Now())
+	for i := range out {
+		out[i].HasKey = keyed[out[i].Thumbprint]
+	}
+	return out, nil
 }
+
+// hasKeyProvider reports whether Windows knows where the certificate's private key lives (the
+// token's minidriver or CSP, or a software key): CERT_KEY_PROV_INFO_PROP_ID is set.
+func hasKeyProvider(cc *windows.CertContext) bool {
+	const certKeyProvInfoPropID = 2
+	var size uint32
+	r, _, _ := procCertGetCertificateContextProperty.Call(uintptr(unsafe.Pointer(cc)), certKeyProvInfoPropID, 0, uintptr(unsafe.Pointer(&size)))
+	return r != 0 && size > 0
+}
+
+var procCertGetCertificateContextProperty = windows.NewLazySystemDLL("crypt32.dll").NewProc("CertGetCertificateContextProperty")
 
 // Open returns the identity of the certificate with that thumbprint, its key reached through CNG.
 func Open(ctx context.Context, thumbprint string) (signing.Identity, error) {
@@ -93,7 +113,7 @@ func Open(ctx context.Context, thumbprint string) (signing.Identity, error) {
 	}
 	defer windows.CertCloseStore(store, 0)
 	var cert *x509.Certificate
-	cc, err := each(ctx, store, func(c *x509.Certificate) bool {
+	cc, err := each(ctx, store, func(c *x509.Certificate, _ *windows.CertContext) bool {
 		if Thumbprint(c) == want {
 			cert = c
 			return true

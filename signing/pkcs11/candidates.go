@@ -44,8 +44,20 @@ func Candidates() []string {
 	return append(present, absent...)
 }
 
-// windowsModules lists the DLL names the Vietnamese CAs' token drivers install (domain doc, section 6).
+// windowsModules lists the Vietnamese CAs' token DLLs found in their install folders, then the
+// names in System32, then the bare names (resolved through the system search path).
 func windowsModules() []string {
+	m := windowsModuleNames()
+	sys := filepath.Join(os.Getenv("SystemRoot"), "System32")
+	out := InstalledModules([]string{os.Getenv("ProgramFiles"), os.Getenv("ProgramFiles(x86)"), os.Getenv("ProgramW6432")})
+	for _, n := range m {
+		out = append(out, filepath.Join(sys, n))
+	}
+	return append(out, m...)
+}
+
+// windowsModuleNames lists the DLL names the Vietnamese CAs' token drivers install (domain doc, section 6).
+func windowsModuleNames() []string {
 	var m []string
 	for v := 6; v <= 10; v++ {
 		m = append(m, fmt.Sprintf("vnptca_p11_v%d.dll", v))
@@ -61,11 +73,5 @@ func windowsModules() []string {
 	for v := 4; v <= 9; v++ {
 		m = append(m, fmt.Sprintf("nca_v%d.dll", v))
 	}
-	m = append(m, "CA2_csp11.dll", "safe-ca.dll", "eps2003csp11.dll", "eToken.dll")
-	sys := filepath.Join(os.Getenv("SystemRoot"), "System32")
-	out := make([]string, 0, 2*len(m))
-	for _, n := range m {
-		out = append(out, filepath.Join(sys, n))
-	}
-	return append(out, m...)
+	return append(m, "CA2_csp11.dll", "safe-ca.dll", "eps2003csp11.dll", "eToken.dll")
 }

@@ -3,36 +3,37 @@
 package pkcs11
 
 import (
-	"errors"
 	"fmt"
 	"time"
+
+	"sohoa/errs"
 )
 
 // Errors an officer may see; each says what to do.
 var (
 	// ErrWrongPIN: the token refused the PIN (CKR_PIN_INCORRECT). See *PINError for the retry flags.
-	ErrWrongPIN = errors.New("wrong token PIN: type it again carefully; after a few wrong PINs the token locks")
+	ErrWrongPIN = errs.New("error.pin.wrong", errs.NeedsOfficer, "wrong token PIN: type it again carefully; after a few wrong PINs the token locks")
 	// ErrPINLocked: the user PIN is blocked (CKR_PIN_LOCKED or CKF_USER_PIN_LOCKED).
-	ErrPINLocked = errors.New("the token's PIN is locked after too many wrong attempts: ask your certificate authority to unlock it (with the PUK / SO PIN)")
+	ErrPINLocked = errs.New("error.pin.locked", errs.NeedsOfficer, "the token's PIN is locked after too many wrong attempts: ask your certificate authority to unlock it (with the PUK / SO PIN)")
 	// ErrModuleNotFound: the PKCS#11 library file is missing or cannot be loaded.
-	ErrModuleNotFound = errors.New("the token driver (PKCS#11 module) was not found or cannot be loaded: install the token's driver from your certificate authority, or choose its file in the settings")
+	ErrModuleNotFound = errs.New("error.token.module", errs.NeedsOfficer, "the token driver (PKCS#11 module) was not found or cannot be loaded: install the token's driver from your certificate authority, or choose its file in the settings")
 	// ErrTokenNotFound: no token is plugged in, or none matches the selection.
-	ErrTokenNotFound = errors.New("no matching token is plugged in: plug in the USB token, wait a few seconds and try again")
+	ErrTokenNotFound = errs.New("error.token.not_found", errs.NeedsOfficer, "no matching token is plugged in: plug in the USB token, wait a few seconds and try again")
 	// ErrNoSigningCertificate: the token holds no certificate with a matching private key.
-	ErrNoSigningCertificate = errors.New("the token holds no certificate with its private key: check that you plugged in the right token")
+	ErrNoSigningCertificate = errs.New("error.token.no_certificate", errs.NeedsOfficer, "the token holds no certificate with its private key: check that you plugged in the right token")
 	// ErrFinalTryNeedsConfirm: the token says one more wrong PIN locks it (CKF_USER_PIN_FINAL_TRY), and
 	// the officer has not confirmed this try (Options.ConfirmFinalTry). No login was attempted.
-	ErrFinalTryNeedsConfirm = errors.New("one more wrong PIN will lock the token: check the PIN carefully and confirm that you want to try it")
+	ErrFinalTryNeedsConfirm = errs.New("error.pin.final_try", errs.NeedsOfficer, "one more wrong PIN will lock the token: check the PIN carefully and confirm that you want to try it")
 	// ErrSeveralTokens: more than one token is plugged in and nothing says which one to use.
-	ErrSeveralTokens = errors.New("several tokens are plugged in: choose the token to sign with, or unplug the others")
+	ErrSeveralTokens = errs.New("error.token.several", errs.NeedsOfficer, "several tokens are plugged in: choose the token to sign with, or unplug the others")
 	// ErrTokenRemoved: the token was pulled out (or its driver stopped) during the operation.
-	ErrTokenRemoved = errors.New("the token was removed or stopped answering while signing: plug it in again, wait a few seconds and sign again")
+	ErrTokenRemoved = errs.New("error.token.removed", errs.NeedsOfficer, "the token was removed or stopped answering while signing: plug it in again, wait a few seconds and sign again")
 	// ErrSessionClosed: the token ended the session (timeout, logout, token re-plugged).
-	ErrSessionClosed = errors.New("the token session has ended (timeout or the token was re-plugged): enter the PIN again to sign")
+	ErrSessionClosed = errs.New("error.token.session", errs.NeedsOfficer, "the token session has ended (timeout or the token was re-plugged): enter the PIN again to sign")
 	// ErrMechanismUnsupported: the token cannot make this kind of signature with this key.
-	ErrMechanismUnsupported = errors.New("the token cannot make this kind of signature with this key (algorithm not supported): choose another certificate or ask your certificate authority")
+	ErrMechanismUnsupported = errs.New("error.token.mechanism", errs.NeedsOfficer, "the token cannot make this kind of signature with this key (algorithm not supported): choose another certificate or ask your certificate authority")
 	// ErrNoCgo: this build has no PKCS#11 support.
-	ErrNoCgo = errors.New("this build of sohoa has no USB token support (built without cgo): use the official build")
+	ErrNoCgo = errs.New("error.token.no_cgo", errs.Permanent, "this build of sohoa has no USB token support (built without cgo): use the official build")
 )
 
 // PINError reports a failed login (or a refused one) with the token's PIN flags read after the attempt.

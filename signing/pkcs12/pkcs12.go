@@ -13,14 +13,15 @@ import (
 
 	gopkcs12 "software.sslmate.com/src/go-pkcs12"
 
+	"sohoa/errs"
 	"sohoa/signing"
 )
 
 // ErrWrongPassword: the .p12/.pfx password is wrong.
-var ErrWrongPassword = errors.New("the certificate file's password is wrong: type it again (mind the keyboard layout and Caps Lock)")
+var ErrWrongPassword = errs.New("error.p12.wrong_password", errs.NeedsOfficer, "the certificate file's password is wrong: type it again (mind the keyboard layout and Caps Lock)")
 
 // ErrNoKey: the file holds no usable private key.
-var ErrNoKey = errors.New("the certificate file holds no usable signing key (RSA or ECDSA): export it again with its private key")
+var ErrNoKey = errs.New("error.p12.no_key", errs.NeedsOfficer, "the certificate file holds no usable signing key (RSA or ECDSA): export it again with its private key")
 
 // Identity is a software key with its certificate chain.
 type Identity struct {

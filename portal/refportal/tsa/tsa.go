@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/digitorus/timestamp"
+
+	"sohoa/errs"
 )
 
 // MaxRequestBytes bounds a timestamp query (a real one is under 200 bytes).
@@ -33,7 +35,7 @@ var oidTimeStamping = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}
 
 // ErrNotTSACertificate: the certificate may not sign timestamps (RFC 3161 §2.3: a critical extended key
 // usage holding only id-kp-timeStamping).
-var ErrNotTSACertificate = errors.New("tsa: the certificate is not a timestamping certificate (extended key usage must be critical and only timeStamping)")
+var ErrNotTSACertificate = errs.New("error.tsa.not_tsa_certificate", errs.Permanent, "tsa: the certificate is not a timestamping certificate (extended key usage must be critical and only timeStamping)")
 
 // Authority signs timestamp tokens.
 type Authority struct {

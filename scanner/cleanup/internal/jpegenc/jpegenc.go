@@ -3,12 +3,13 @@
 package jpegenc
 
 import (
-	"errors"
 	"sync"
+
+	"sohoa/errs"
 )
 
 // ErrTooLarge: JPEG cannot hold a side of 65536 pixels or more.
-var ErrTooLarge = errors.New("jpegenc: image is too large to encode")
+var ErrTooLarge = errs.New("error.jpegenc.too_large", errs.NeedsOfficer, "jpegenc: image is too large to encode")
 
 // Page holds the DCT coefficients of a page, ready to be encoded at any quality.
 type Page struct {

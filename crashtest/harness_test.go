@@ -135,8 +135,8 @@ type desk struct {
 	kills *atomic.Int64
 	runs  int
 	env   []string
-	// halfCreated lists dossiers a kill inside `dossier new` left without components.
-	halfCreated []string
+	// checks counts the dossiers whose audit trail and state were checked after a kill.
+	checks int
 }
 
 // result of one run.

@@ -109,7 +109,7 @@ func (d *auditSvc) AuditPDF(ctx context.Context, from, to time.Time, ident signi
 		return nil, fmt.Errorf("sign the audit log: %w", err)
 	}
 	detail := map[string]any{"from": from, "to": to, "rows": len(rows), "format": "pdf", "chain_ok": check.OK}
-	if err := d.db.Audit(ctx, d.actor(), "audit.exported", "", detail); err != nil {
+	if err := d.audit(ctx, "audit.exported", "", detail); err != nil {
 		return nil, err
 	}
 	return res.PDF, nil
@@ -124,7 +124,7 @@ func (d *auditSvc) AuditCSV(ctx context.Context, from, to time.Time, w io.Writer
 	if err := WriteAuditCSV(w, rows); err != nil {
 		return 0, fmt.Errorf("write the audit CSV: %w", err)
 	}
-	return len(rows), d.db.Audit(ctx, d.actor(), "audit.exported", "", map[string]any{"from": from, "to": to, "rows": len(rows), "format": "csv"})
+	return len(rows), d.audit(ctx, "audit.exported", "", map[string]any{"from": from, "to": to, "rows": len(rows), "format": "csv"})
 }
 
 type auditPDFHeader struct {

@@ -90,12 +90,10 @@ func (d *captureSvc) Scan(ctx context.Context, r ScanRequest) (int, error) {
 	if _, err := pool.Close(); scanErr == nil {
 		scanErr = err
 	}
-	if err := d.db.Audit(ctx, d.actor(), "component.scanned", r.Dossier, map[string]any{
+	// Each page was recorded with its own audit row and state move; this row sums the scan up.
+	if err := d.audit(ctx, "component.scanned", r.Dossier, map[string]any{
 		"component": r.Component, "device": dev.Address(), "pages": stored, "dpi": s.DPI, "mode": s.Mode, "source": s.Source,
 		"error": errString(scanErr)}); err != nil && scanErr == nil {
-		scanErr = err
-	}
-	if err := d.refreshCaptured(ctx, r.Dossier); err != nil && scanErr == nil {
 		scanErr = err
 	}
 	if scanErr != nil {
@@ -132,28 +130,29 @@ func errString(err error) string {
 }
 
 func (d *captureSvc) markScanStart(ctx context.Context, id string) error {
-	row, err := d.db.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	rec, err := decodeRecord(row)
-	if err != nil {
-		return err
-	}
-	if !rec.ScanStarted.IsZero() {
-		return nil
-	}
-	rec.ScanStarted = d.now()
-	if err := encodeRecord(&row, rec); err != nil {
-		return err
-	}
-	return d.db.UpdateDossier(ctx, row)
+	return d.db.Update(ctx, "mark scan start", func(tx *storage.Tx) error {
+		return d.updateRecordTx(tx, id, func(r *Record) {
+			if r.ScanStarted.IsZero() {
+				r.ScanStarted = d.now()
+			}
+		})
+	})
 }
 
 // storeImage records one page at the end of the component. Scanned pages go through the clean-up
 // pipeline (crop to the paper, deskew, upright, blank flag, size-tuned JPEG); imported photos are
 // only flagged and encoded, never reshaped.
 func (d *captureSvc) storeImage(ctx context.Context, id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
+	p, img, err := d.putImage(id, comp, img, dpi, mode, source, clean)
+	if err != nil {
+		return storage.Page{}, nil, err
+	}
+	p, err = d.storePage(ctx, p, 0)
+	return p, img, err
+}
+
+// putImage cleans (or only encodes) one page image and stores its blob; the page row is not written yet.
+func (d *captureSvc) putImage(id, comp string, img image.Image, dpi int, mode scanner.ColorMode, source string, clean bool) (storage.Page, image.Image, error) {
 	var data []byte
 	var format string
 	var blank bool
@@ -177,26 +176,76 @@ func (d *captureSvc) storeImage(ctx context.Context, id, comp string, img image.
 		data = buf.Bytes()
 		blank, _ = cleanup.IsBlank(img)
 	}
-	p, err := d.storeEncoded(ctx, id, comp, img.Bounds(), data, format, blank, dpi, source)
-	if err != nil {
-		return storage.Page{}, nil, err
-	}
-	return p, img, nil
+	p, err := d.putEncoded(id, comp, img.Bounds(), data, format, blank, dpi, source)
+	return p, img, err
 }
 
-// storeEncoded records an encoded page of pixel size b at the end of the component.
-func (d *captureSvc) storeEncoded(ctx context.Context, id, comp string, b image.Rectangle, data []byte, format string, blank bool, dpi int, source string) (storage.Page, error) {
+// putEncoded stores the blob of an encoded page of pixel size b; the page row is not written yet.
+func (d *captureSvc) putEncoded(id, comp string, b image.Rectangle, data []byte, format string, blank bool, dpi int, source string) (storage.Page, error) {
 	sha, err := d.db.Blobs().PutBytes(data)
 	if err != nil {
 		return storage.Page{}, err
 	}
-	p := storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
-		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: blank, Source: source, CreatedAt: d.now()}
-	p.ID, err = d.db.AddPage(ctx, p)
+	return storage.Page{DossierID: id, ComponentCode: comp, Position: -1, Blob: sha, Format: format,
+		DPI: dpi, Width: b.Dx(), Height: b.Dy(), Blank: blank, Source: source, CreatedAt: d.now()}, nil
+}
+
+// storeEncoded records an encoded page of pixel size b at the end of the component, in one step
+// (storePage).
+func (d *captureSvc) storeEncoded(ctx context.Context, id, comp string, b image.Rectangle, data []byte, format string, blank bool, dpi int, source string) (storage.Page, error) {
+	p, err := d.putEncoded(id, comp, b, data, format, blank, dpi, source)
 	if err != nil {
 		return storage.Page{}, err
 	}
-	return p, nil
+	return d.storePage(ctx, p, 0)
+}
+
+// storePage records a page whose blob is stored, in one step: it checks the dossier can still be edited,
+// inserts the page at p.Position (at the end when negative) or puts it in place of page replace (when not
+// 0), appends the audit row and moves the dossier between draft and captured as its required components
+// fill. A crash leaves the page with its audit row and the right state, or nothing.
+func (d *captureSvc) storePage(ctx context.Context, p storage.Page, replace int64) (storage.Page, error) {
+	err := d.db.Update(ctx, "capture page", func(tx *storage.Tx) error {
+		if err := d.capturable(tx, p.DossierID, p.ComponentCode); err != nil {
+			return err
+		}
+		action, detail := "page.added", map[string]any{"component": p.ComponentCode, "source": p.Source, "blank": p.Blank}
+		var err error
+		if replace != 0 {
+			if _, err := d.pageTx(tx, p.DossierID, p.ComponentCode, replace); err != nil {
+				return err
+			}
+			action, detail["replaced"] = "page.replaced", replace
+			p.ID, err = tx.Pages().Replace(replace, p)
+		} else {
+			p.ID, err = tx.Pages().Add(p)
+		}
+		if err != nil {
+			return err
+		}
+		if p, err = tx.Pages().Get(p.ID); err != nil {
+			return err
+		}
+		detail["page"], detail["position"] = p.ID, p.Position
+		if err := tx.Audit(d.actor(), action, p.DossierID, detail); err != nil {
+			return err
+		}
+		return d.refreshTx(tx, p.DossierID)
+	})
+	return p, err
+}
+
+// capturable checks, inside tx, that pages can be added to component comp of dossier id.
+func (d *captureSvc) capturable(tx *storage.Tx, id, comp string) error {
+	v, err := d.viewTx(tx, id)
+	if err != nil {
+		return err
+	}
+	if err := d.editable(v); err != nil {
+		return err
+	}
+	_, err = d.component(v, comp)
+	return err
 }
 
 func isPaletted(img image.Image) bool {
@@ -240,11 +289,15 @@ func (d *captureSvc) Import(ctx context.Context, id, comp string, paths ...strin
 			return err
 		}
 	}
-	return d.refreshCaptured(ctx, id)
+	return nil
 }
 
+// storeImport stores one imported file: its blobs first, then its rows, its audit row and the state move
+// in one step.
 func (d *captureSvc) storeImport(ctx context.Context, id, comp string, res importer.Result) error {
 	source := "import:" + res.Name
+	var file *storage.File
+	var pages []storage.Page
 	switch res.Kind {
 	case "pdf":
 		sha, err := d.db.Blobs().PutBytes(res.PDF)
@@ -256,19 +309,37 @@ func (d *captureSvc) storeImport(ctx context.Context, id, comp string, res impor
 		if len(res.Signatures) > 0 {
 			f.Signer = res.Signatures[0]
 		}
-		if _, err := d.db.AddFile(ctx, f); err != nil {
-			return err
-		}
+		file = &f
 	default:
 		for _, p := range res.Pages {
-			if _, _, err := d.storeImage(ctx, id, comp, p.Image, p.DPI, scanner.ModeColor, source, false); err != nil {
+			sp, _, err := d.putImage(id, comp, p.Image, p.DPI, scanner.ModeColor, source, false)
+			if err != nil {
+				return err
+			}
+			pages = append(pages, sp)
+		}
+	}
+	return d.db.Update(ctx, "import file", func(tx *storage.Tx) error {
+		if err := d.capturable(tx, id, comp); err != nil {
+			return err
+		}
+		if file != nil {
+			if _, err := tx.Files().Add(*file); err != nil {
 				return err
 			}
 		}
-	}
-	return d.db.Audit(ctx, d.actor(), "component.imported", id, map[string]any{
-		"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed,
-		"notes": res.NoteTexts()}) // what import removed or reduced, for the desk to audit
+		for _, p := range pages {
+			if _, err := tx.Pages().Add(p); err != nil {
+				return err
+			}
+		}
+		if err := tx.Audit(d.actor(), "component.imported", id, map[string]any{
+			"component": comp, "file": res.Name, "kind": res.Kind, "pages": max(res.PageCount, len(res.Pages)), "signed": res.Signed,
+			"notes": res.NoteTexts()}); err != nil { // what import removed or reduced, for the desk to audit
+			return err
+		}
+		return d.refreshTx(tx, id)
+	})
 }
 
 // ErrLocked means the dossier can no longer be edited in its current state.
@@ -287,7 +358,12 @@ func (d *core) editable(v View) error {
 
 // refreshCaptured moves the dossier between draft and captured as required components fill or empty.
 func (d *core) refreshCaptured(ctx context.Context, id string) error {
-	v, err := d.Dossier(ctx, id)
+	return d.db.Update(ctx, "refresh captured", func(tx *storage.Tx) error { return d.refreshTx(tx, id) })
+}
+
+// refreshTx is refreshCaptured inside the step's transaction.
+func (d *core) refreshTx(tx *storage.Tx, id string) error {
+	v, err := d.viewTx(tx, id)
 	if err != nil {
 		return err
 	}
@@ -299,31 +375,40 @@ func (d *core) refreshCaptured(ctx context.Context, id string) error {
 	}
 	switch {
 	case v.State == Draft && complete:
-		return d.move(ctx, id, Draft, Captured, nil)
+		return d.moveTx(tx, id, Draft, Captured, nil)
 	case v.State == Captured && !complete:
-		return d.move(ctx, id, Captured, Draft, nil)
+		return d.moveTx(tx, id, Captured, Draft, nil)
 	}
 	return nil
 }
 
 // ReopenCapture drops the signatures of a signed (or failed) dossier so its pages can be edited again.
 func (d *captureSvc) ReopenCapture(ctx context.Context, id string) error {
-	v, err := d.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := checkMove(id, v.State, Captured); err != nil {
-		return err
-	}
-	for _, c := range v.Components {
-		if err := d.db.DeleteFiles(ctx, id, c.Code, RoleSigned); err != nil {
+	return d.db.Update(ctx, "reopen capture", func(tx *storage.Tx) error {
+		st, err := stateTx(tx, id)
+		if err != nil {
 			return err
 		}
-	}
-	if err := d.move(ctx, id, v.State, Captured, map[string]any{"signatures_dropped": true}); err != nil {
-		return err
-	}
-	return d.refreshCaptured(ctx, id)
+		if err := checkMove(id, st, Captured); err != nil {
+			return err
+		}
+		if err := tx.Files().Delete(id, "", RoleSigned); err != nil {
+			return err
+		}
+		if st == Failed {
+			// The failed upload will not be retried: its item goes, a new submission makes a new one.
+			if err := tx.Outbox().Delete(id); err != nil {
+				return err
+			}
+			if err := tx.Secrets().Delete(id, storage.SecretCitizenToken); err != nil {
+				return err
+			}
+		}
+		if err := d.moveTx(tx, id, st, Captured, map[string]any{"signatures_dropped": true}); err != nil {
+			return err
+		}
+		return d.refreshTx(tx, id)
+	})
 }
 
 // PageImage decodes a stored page, with its rotation applied.
@@ -339,17 +424,33 @@ func (d *core) PageImage(ctx context.Context, p storage.Page) (image.Image, erro
 	return Rotate(img, p.Rotation), nil
 }
 
-func (d *core) page(ctx context.Context, id, comp string, pageID int64) (storage.Page, error) {
-	pages, err := d.db.Pages(ctx, id, comp)
+func (d *core) page(ctx context.Context, id, comp string, pageID int64) (p storage.Page, err error) {
+	err = d.db.View(ctx, func(tx *storage.Tx) error { p, err = d.pageTx(tx, id, comp, pageID); return err })
+	return p, err
+}
+
+// pageTx reads page pageID inside tx, checking it belongs to component comp of dossier id.
+func (d *core) pageTx(tx *storage.Tx, id, comp string, pageID int64) (storage.Page, error) {
+	p, err := tx.Pages().Get(pageID)
+	if err == nil && (p.DossierID != id || p.ComponentCode != comp) {
+		err = storage.ErrNotFound
+	}
+	if err != nil {
+		return storage.Page{}, fmt.Errorf("dossier %s/%s: page %d: %w", id, comp, pageID, storage.ErrNotFound)
+	}
+	return p, nil
+}
+
+// editTx checks inside tx that dossier id can be edited and page pageID is one of comp's pages.
+func (d *captureSvc) editTx(tx *storage.Tx, id, comp string, pageID int64) (storage.Page, error) {
+	v, err := d.viewTx(tx, id)
 	if err != nil {
 		return storage.Page{}, err
 	}
-	for _, p := range pages {
-		if p.ID == pageID {
-			return p, nil
-		}
+	if err := d.editable(v); err != nil {
+		return storage.Page{}, err
 	}
-	return storage.Page{}, fmt.Errorf("dossier %s/%s: page %d: %w", id, comp, pageID, storage.ErrNotFound)
+	return d.pageTx(tx, id, comp, pageID)
 }
 
 // RotatePage turns a page by a multiple of 90 degrees clockwise.
@@ -357,43 +458,50 @@ func (d *captureSvc) RotatePage(ctx context.Context, id, comp string, pageID int
 	if degrees%90 != 0 {
 		return fmt.Errorf("rotate page: %d° is not a multiple of 90°", degrees)
 	}
-	if err := d.editableID(ctx, id); err != nil {
-		return err
-	}
-	p, err := d.page(ctx, id, comp, pageID)
-	if err != nil {
-		return err
-	}
-	p.Rotation = ((p.Rotation+degrees)%360 + 360) % 360
-	if err := d.db.UpdatePage(ctx, p); err != nil {
-		return err
-	}
-	return d.db.Audit(ctx, d.actor(), "page.rotated", id, map[string]any{"component": comp, "page": pageID, "rotation": p.Rotation})
+	return d.db.Update(ctx, "rotate page", func(tx *storage.Tx) error {
+		p, err := d.editTx(tx, id, comp, pageID)
+		if err != nil {
+			return err
+		}
+		p.Rotation = ((p.Rotation+degrees)%360 + 360) % 360
+		if err := tx.Pages().Update(p); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "page.rotated", id, map[string]any{"component": comp, "page": pageID, "rotation": p.Rotation})
+	})
 }
 
 // DeletePage removes a page from a component (the officer's decision; blank pages are only flagged).
 func (d *captureSvc) DeletePage(ctx context.Context, id, comp string, pageID int64) error {
-	if err := d.editableID(ctx, id); err != nil {
-		return err
-	}
-	if _, err := d.page(ctx, id, comp, pageID); err != nil {
-		return err
-	}
-	if err := d.db.DeletePage(ctx, pageID); err != nil {
-		return err
-	}
-	if err := d.db.Audit(ctx, d.actor(), "page.deleted", id, map[string]any{"component": comp, "page": pageID}); err != nil {
-		return err
-	}
-	return d.refreshCaptured(ctx, id)
+	return d.db.Update(ctx, "delete page", func(tx *storage.Tx) error {
+		if _, err := d.editTx(tx, id, comp, pageID); err != nil {
+			return err
+		}
+		if err := tx.Pages().Delete(pageID); err != nil {
+			return err
+		}
+		if err := tx.Audit(d.actor(), "page.deleted", id, map[string]any{"component": comp, "page": pageID}); err != nil {
+			return err
+		}
+		return d.refreshTx(tx, id)
+	})
 }
 
 // ReorderPages sets the order of a component's pages; ids must name every page exactly once.
 func (d *captureSvc) ReorderPages(ctx context.Context, id, comp string, ids []int64) error {
-	if err := d.editableID(ctx, id); err != nil {
+	return d.db.Update(ctx, "reorder pages", func(tx *storage.Tx) error { return d.reorderTx(tx, id, comp, ids) })
+}
+
+// reorderTx is ReorderPages inside the step's transaction.
+func (d *captureSvc) reorderTx(tx *storage.Tx, id, comp string, ids []int64) error {
+	v, err := d.viewTx(tx, id)
+	if err != nil {
 		return err
 	}
-	pages, err := d.db.Pages(ctx, id, comp)
+	if err := d.editable(v); err != nil {
+		return err
+	}
+	pages, err := tx.Pages().List(id, comp)
 	if err != nil {
 		return err
 	}
@@ -411,36 +519,30 @@ func (d *captureSvc) ReorderPages(ctx context.Context, id, comp string, ids []in
 		}
 		seen[i] = true
 	}
-	if err := d.db.ReorderPages(ctx, id, comp, ids); err != nil {
+	if err := tx.Pages().Reorder(id, comp, ids); err != nil {
 		return err
 	}
-	return d.db.Audit(ctx, d.actor(), "page.reordered", id, map[string]any{"component": comp, "order": ids})
+	return tx.Audit(d.actor(), "page.reordered", id, map[string]any{"component": comp, "order": ids})
 }
 
 // MovePage moves one page to a new 0-based position within its component.
 func (d *captureSvc) MovePage(ctx context.Context, id, comp string, pageID int64, to int) error {
-	pages, err := d.db.Pages(ctx, id, comp)
-	if err != nil {
-		return err
-	}
-	ids := make([]int64, 0, len(pages))
-	for _, p := range pages {
-		if p.ID != pageID {
-			ids = append(ids, p.ID)
+	return d.db.Update(ctx, "move page", func(tx *storage.Tx) error {
+		pages, err := tx.Pages().List(id, comp)
+		if err != nil {
+			return err
 		}
-	}
-	if len(ids) == len(pages) {
-		return fmt.Errorf("move page: page %d: %w", pageID, storage.ErrNotFound)
-	}
-	to = min(max(to, 0), len(ids))
-	ids = append(ids[:to], append([]int64{pageID}, ids[to:]...)...)
-	return d.ReorderPages(ctx, id, comp, ids)
-}
-
-func (d *core) editableID(ctx context.Context, id string) error {
-	v, err := d.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	return d.editable(v)
+		ids := make([]int64, 0, len(pages))
+		for _, p := range pages {
+			if p.ID != pageID {
+				ids = append(ids, p.ID)
+			}
+		}
+		if len(ids) == len(pages) {
+			return fmt.Errorf("move page: page %d: %w", pageID, storage.ErrNotFound)
+		}
+		to = min(max(to, 0), len(ids))
+		ids = append(ids[:to], append([]int64{pageID}, ids[to:]...)...)
+		return d.reorderTx(tx, id, comp, ids)
+	})
 }

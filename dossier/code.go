@@ -19,18 +19,15 @@ func FormatCode(unit string, day time.Time, seq int) string {
 }
 
 // nextCode takes the next number of the unit's daily sequence (Circular 01/2018/TT-VPCP Art. 19:
-// <unit code>-<YYMMDD>-<NNNN>, one sequence per unit and day). The desk's own counter lives in the
-// store, so it survives restarts and never repeats. A unit with N desks shares the one sequence by
-// interleaving: desk k (1…N) takes the numbers k, k+N, k+2N… — a single desk numbers 0001, 0002…,
-// two desks 0001/0003… and 0002/0004…; no two desks ever take the same number, no desk number is
-// put in front of the sequence, and the whole range 0001–9999 stays the unit's (see dossier/doc.go).
-func (d *dossierSvc) nextCode(ctx context.Context, unit string, now time.Time) (string, error) {
+// <unit code>-<YYMMDD>-<NNNN>, one sequence per unit and day), inside the transaction that creates the
+// dossier. The desk's own counter lives in the store, so it survives restarts and never repeats. A unit
+// with N desks shares the one sequence by interleaving: desk k (1…N) takes the numbers k, k+N, k+2N… — a
+// single desk numbers 0001, 0002…, two desks 0001/0003… and 0002/0004…; no two desks ever take the same
+// number, no desk number is put in front of the sequence, and the whole range 0001–9999 stays the unit's
+// (see dossier/doc.go). desk and desks come from Desks.
+func (d *dossierSvc) nextCode(tx *storage.Tx, unit string, desk, desks int, now time.Time) (string, error) {
 	day := now.In(Location).Format("060102")
-	desk, desks, err := d.Desks(ctx)
-	if err != nil {
-		return "", err
-	}
-	n, err := d.db.NextSequence(ctx, unit, day)
+	n, err := tx.Settings().NextSequence(unit, day)
 	if err != nil {
 		return "", err
 	}
@@ -88,13 +85,15 @@ func (d *settingsSvc) SetDesks(ctx context.Context, desk, desks int) error {
 	if desks < 1 || desks > 9 || desk < 1 || desk > desks {
 		return fmt.Errorf("%w (given: desk %d of %d)", ErrInvalidDesk, desk, desks)
 	}
-	if err := d.db.SetSetting(ctx, settingDesk, strconv.Itoa(desk)); err != nil {
-		return err
-	}
-	if err := d.db.SetSetting(ctx, settingDesks, strconv.Itoa(desks)); err != nil {
-		return err
-	}
-	return d.db.Audit(ctx, d.actor(), "desk.numbered", "", map[string]any{"desk": desk, "desks": desks})
+	return d.db.Update(ctx, "number desk", func(tx *storage.Tx) error {
+		if err := tx.Settings().Set(settingDesk, strconv.Itoa(desk)); err != nil {
+			return err
+		}
+		if err := tx.Settings().Set(settingDesks, strconv.Itoa(desks)); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "desk.numbered", "", map[string]any{"desk": desk, "desks": desks})
+	})
 }
 
 const settingDesk = "desk.number"
@@ -123,8 +122,10 @@ func (d *settingsSvc) SetDeskNumber(ctx context.Context, n int) error {
 	if n < 0 || n > 9 {
 		return fmt.Errorf("%w (given: %d)", ErrInvalidDesk, n)
 	}
-	if err := d.db.SetSetting(ctx, settingDesk, strconv.Itoa(n)); err != nil {
-		return err
-	}
-	return d.db.Audit(ctx, d.actor(), "desk.numbered", "", map[string]any{"desk": n})
+	return d.db.Update(ctx, "number desk", func(tx *storage.Tx) error {
+		if err := tx.Settings().Set(settingDesk, strconv.Itoa(n)); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "desk.numbered", "", map[string]any{"desk": n})
+	})
 }

@@ -211,7 +211,8 @@ func (d *core) Unit(ctx context.Context) (storage.Unit, error) {
 	if err != nil {
 		return storage.Unit{}, err
 	}
-	u, err := d.db.Unit(ctx, code)
+	var u storage.Unit
+	err = d.db.View(ctx, func(tx *storage.Tx) error { u, err = tx.Settings().Unit(code); return err })
 	if errors.Is(err, storage.ErrNotFound) {
 		return storage.Unit{}, ErrNoUnit
 	}
@@ -226,13 +227,15 @@ func (d *settingsSvc) SaveUnit(ctx context.Context, u storage.Unit) error {
 	if u.Name == "" {
 		return fmt.Errorf("%w: the unit name is empty", ErrInvalidUnit)
 	}
-	if err := d.db.SaveUnit(ctx, u); err != nil {
-		return err
-	}
-	if err := d.db.SetSetting(ctx, settingUnit, u.Code); err != nil {
-		return err
-	}
-	return d.db.Audit(ctx, d.actor(), "unit.saved", "", map[string]any{"code": u.Code, "name": u.Name, "counter": u.CounterType})
+	return d.db.Update(ctx, "save unit", func(tx *storage.Tx) error {
+		if err := tx.Settings().SaveUnit(u); err != nil {
+			return err
+		}
+		if err := tx.Settings().Set(settingUnit, u.Code); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "unit.saved", "", map[string]any{"code": u.Code, "name": u.Name, "counter": u.CounterType})
+	})
 }
 
 func (d *core) actor() string {
@@ -259,5 +262,7 @@ func encodeRecord(row *storage.Dossier, r Record) error {
 		return err
 	}
 	row.Data = b
+	// The typed columns the figures read, written with the record in the same transaction.
+	row.SubmittedAt, row.ResultAt, row.VNeID = r.SubmittedAt, r.ResultAt, r.VNeID
 	return nil
 }

@@ -164,7 +164,7 @@ func TestSignDerivesCapturedAfterCrash(t *testing.T) {
 	id, pool := trainingIdentity(t, d)
 	v := captured(t, d)
 	// As after a crash between storing a page and moving the state: complete, but still a draft.
-	if err := dossier.StoreOf(d).SetDossierState(ctx, v.ID, "captured", "draft"); err != nil {
+	if err := setState(d, v.ID, "captured", "draft"); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Sign(ctx, v.ID, id, dossier.SignOptions{Roots: pool}); err != nil {
@@ -433,7 +433,7 @@ func TestFlowSubmitsExactlyOnce(t *testing.T) {
 		t.Fatalf("state %s, code %q, error %q", v.State, v.PortalCode, v.LastError)
 	}
 	// The citizen's token is gone once the dossier is submitted.
-	if s, _ := dossier.StoreOf(d).Setting(ctx, "citizen-token."+v.ID); s != "" {
+	if s := secret(t, d, v.ID, storage.SecretCitizenToken); s != "" {
 		t.Errorf("citizen token still stored after submission")
 	}
 	// A second drain and a second submit send nothing.
@@ -507,7 +507,7 @@ func TestUploaderClassifiesPortalErrors(t *testing.T) {
 	if took, err := u.Once(ctx); !took || err != nil {
 		t.Fatalf("once: %v %v", took, err)
 	}
-	it, _ := dossier.StoreOf(d).OutboxItem(ctx, v.ID)
+	it := outboxItem(d, v.ID)
 	v, _ = d.Dossier(ctx, v.ID)
 	if v.State != dossier.Queued || it.State != storage.OutboxPending || !it.NextAt.After(time.Now()) || it.ErrorClass != storage.ErrorTransient {
 		t.Errorf("after a 500: dossier %s, item %+v", v.State, it)
@@ -522,7 +522,7 @@ func TestUploaderClassifiesPortalErrors(t *testing.T) {
 		t.Fatalf("once after 400: %v %v", took, err)
 	}
 	v, _ = d.Dossier(ctx, v.ID)
-	it, _ = dossier.StoreOf(d).OutboxItem(ctx, v.ID)
+	it = outboxItem(d, v.ID)
 	if v.State != dossier.Failed || it.State != storage.OutboxFailed || v.LastError == "" {
 		t.Errorf("after a 400: dossier %s (%q), item %s", v.State, v.LastError, it.State)
 	}
@@ -565,7 +565,7 @@ func TestUploaderSurvivesHangingPortal(t *testing.T) {
 	if time.Since(start) > 20*time.Second {
 		t.Errorf("a hanging portal held the uploader for %v", time.Since(start))
 	}
-	it, _ := dossier.StoreOf(d).OutboxItem(ctx, v.ID)
+	it := outboxItem(d, v.ID)
 	if it.State != storage.OutboxPending || it.ErrorClass != storage.ErrorTransient {
 		t.Errorf("hanging portal: item %+v", it)
 	}

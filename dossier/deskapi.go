@@ -32,11 +32,16 @@ func (d *outboxSvc) Queue(ctx context.Context, limit int) (desk.Queue, error) {
 	if err != nil {
 		return desk.Queue{}, err
 	}
-	items, err := d.db.Outbox(ctx)
-	if err != nil {
-		return desk.Queue{}, err
-	}
-	stats, err := d.db.OutboxStats(ctx)
+	var items []storage.OutboxItem
+	var stats storage.OutboxStats
+	err = d.db.View(ctx, func(tx *storage.Tx) error { // the items and their counts from one snapshot
+		var err error
+		if items, err = tx.Outbox().List(); err != nil {
+			return err
+		}
+		stats, err = tx.Outbox().Stats()
+		return err
+	})
 	if err != nil {
 		return desk.Queue{}, err
 	}
@@ -178,22 +183,26 @@ func (d *captureSvc) ScanInto(ctx context.Context, r desk.ScanRequest, p desk.Pl
 }
 
 func (d *captureSvc) placePages(ctx context.Context, id, comp string, ids []int64, p desk.Placement) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if err := d.editableID(ctx, id); err != nil {
-		return err
-	}
-	if err := d.db.PlacePages(ctx, id, comp, slices.Clone(ids), p.At, p.Replace); err != nil {
-		return err
-	}
-	detail := map[string]any{"component": comp, "pages": ids, "at": p.At}
-	if p.Replace != 0 {
-		detail["replaced"] = p.Replace
-	}
-	if err := d.db.Audit(ctx, d.actor(), "page.placed", id, detail); err != nil {
-		return err
-	}
-	return d.refreshCaptured(ctx, id)
+	return d.db.Update(ctx, "place pages", func(tx *storage.Tx) error {
+		v, err := d.viewTx(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := d.editable(v); err != nil {
+			return err
+		}
+		if err := tx.Pages().Place(id, comp, slices.Clone(ids), p.At, p.Replace); err != nil {
+			return err
+		}
+		detail := map[string]any{"component": comp, "pages": ids, "at": p.At}
+		if p.Replace != 0 {
+			detail["replaced"] = p.Replace
+		}
+		if err := tx.Audit(d.actor(), "page.placed", id, detail); err != nil {
+			return err
+		}
+		return d.refreshTx(tx, id)
+	})
 }
 
 // Dir is the desk's data folder.

@@ -118,10 +118,13 @@ func TestPlacePagesIsAllOrNothing(t *testing.T) {
 	before := pageIDs(t, api, v.ID, "TP1")
 	db := dossier.StoreOf(d)
 	// One known page and one unknown: nothing moves.
-	if err := db.PlacePages(ctx, v.ID, "TP1", []int64{before[2], 424242}, 0, 0); !errors.Is(err, storage.ErrNotFound) {
+	place := func(ids []int64, at int, replace int64) error {
+		return db.Update(ctx, "place pages", func(tx *storage.Tx) error { return tx.Pages().Place(v.ID, "TP1", ids, at, replace) })
+	}
+	if err := place([]int64{before[2], 424242}, 0, 0); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("place with an unknown page: %v, want ErrNotFound", err)
 	}
-	if err := db.PlacePages(ctx, v.ID, "TP1", []int64{before[2]}, 0, before[0]); err != nil {
+	if err := place([]int64{before[2]}, 0, before[0]); err != nil {
 		t.Fatal(err)
 	}
 	if got := pageIDs(t, api, v.ID, "TP1"); !slices.Equal(got, []int64{before[2], before[1]}) {
@@ -136,7 +139,10 @@ func TestQueueJoinsDossiersAndOutbox(t *testing.T) {
 	api := d.Services()
 	a := newDossier(t, d)
 	b := newDossier(t, d)
-	if _, err := dossier.StoreOf(d).Enqueue(ctx, b.ID, "key-b"); err != nil {
+	if err := dossier.StoreOf(d).Update(ctx, "test enqueue", func(tx *storage.Tx) error {
+		_, err := tx.Outbox().Enqueue(b.ID, "key-b")
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	q, err := api.Outbox.Queue(ctx, 0)

@@ -39,7 +39,7 @@ func (d *dossierSvc) NewDossier(ctx context.Context, procedureCode string, a app
 		return View{}, err
 	}
 	now := d.now()
-	code, err := d.nextCode(ctx, unit.Code, now)
+	desk, desks, err := d.Desks(ctx)
 	if err != nil {
 		return View{}, err
 	}
@@ -48,32 +48,48 @@ func (d *dossierSvc) NewDossier(ctx context.Context, procedureCode string, a app
 		channel = ChannelPostal
 	}
 	rec := Record{Applicant: a, ProcedureName: p.Name, FieldName: p.Field, ProcessDays: p.Days, Fees: p.Fees, OfficerRole: RoleOf(unit.CounterType)}
-	row := storage.Dossier{
-		ID: code, UnitCode: unit.Code, ProcedureCode: p.Code, Officer: d.cfg.Officer,
-		State: string(Draft), Channel: channel, Training: d.cfg.Training,
-		ApplicantName: a.Name, ApplicantID: a.ID,
-		CreatedAt: now, UpdatedAt: now, ReceivedAt: now,
-		AppointmentAt: d.cal.Appointment(now, p.Days, p.SameDayCutoff),
-	}
-	if err := encodeRecord(&row, rec); err != nil {
-		return View{}, err
-	}
-	var comps []storage.Component
-	for i, c := range p.Scanned() {
-		comps = append(comps, storage.Component{DossierID: code, Code: c.Code, Name: c.Name, Position: i, Required: c.Required})
-	}
-	if err := d.db.CreateDossier(ctx, row, comps...); err != nil {
-		return View{}, err
-	}
-	if err := d.db.Audit(ctx, d.actor(), "dossier.created", code, map[string]any{"procedure": p.Code, "applicant_id": a.ID}); err != nil {
+	// The number, the dossier with its components and the audit row: one step, so a crash leaves either
+	// a whole dossier or none (a number lost to a crash is never reused).
+	var code string
+	err = d.db.Update(ctx, "create dossier", func(tx *storage.Tx) error {
+		var err error
+		if code, err = d.nextCode(tx, unit.Code, desk, desks, now); err != nil {
+			return err
+		}
+		row := storage.Dossier{
+			ID: code, UnitCode: unit.Code, ProcedureCode: p.Code, Officer: d.cfg.Officer,
+			State: string(Draft), Channel: channel, Training: d.cfg.Training,
+			ApplicantName: a.Name, ApplicantID: a.ID,
+			CreatedAt: now, UpdatedAt: now, ReceivedAt: now,
+			AppointmentAt: d.cal.Appointment(now, p.Days, p.SameDayCutoff),
+		}
+		if err := encodeRecord(&row, rec); err != nil {
+			return err
+		}
+		var comps []storage.Component
+		for i, c := range p.Scanned() {
+			comps = append(comps, storage.Component{DossierID: code, Code: c.Code, Name: c.Name, Position: i, Required: c.Required})
+		}
+		if err := tx.Dossiers().Create(row, comps...); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "dossier.created", code, map[string]any{"procedure": p.Code, "applicant_id": a.ID})
+	})
+	if err != nil {
 		return View{}, err
 	}
 	return d.Dossier(ctx, code)
 }
 
 // Dossier reads one dossier with its components, pages, files and outbox entry.
-func (d *core) Dossier(ctx context.Context, id string) (View, error) {
-	row, err := d.db.Dossier(ctx, id)
+func (d *core) Dossier(ctx context.Context, id string) (v View, err error) {
+	err = d.db.View(ctx, func(tx *storage.Tx) error { v, err = d.viewTx(tx, id); return err })
+	return v, err
+}
+
+// viewTx reads one dossier's view inside tx: a step reads what it checks and writes in one transaction.
+func (d *core) viewTx(tx *storage.Tx, id string) (View, error) {
+	row, err := tx.Dossiers().Get(id)
 	if err != nil {
 		return View{}, err
 	}
@@ -88,16 +104,16 @@ func (d *core) Dossier(ctx context.Context, id string) (View, error) {
 		PortalCode: row.PortalCode, PortalStatus: row.PortalStatus, LastError: row.LastError,
 	}
 	v.Procedure, _ = d.cat.Get(row.ProcedureCode)
-	comps, err := d.db.Components(ctx, id)
+	comps, err := tx.Components().List(id)
 	if err != nil {
 		return View{}, err
 	}
-	files, err := d.db.Files(ctx, id)
+	files, err := tx.Files().List(id)
 	if err != nil {
 		return View{}, err
 	}
 	for _, c := range comps {
-		pages, err := d.db.Pages(ctx, id, c.Code)
+		pages, err := tx.Pages().List(id, c.Code)
 		if err != nil {
 			return View{}, err
 		}
@@ -109,7 +125,7 @@ func (d *core) Dossier(ctx context.Context, id string) (View, error) {
 		}
 		v.Components = append(v.Components, cv)
 	}
-	if it, err := d.db.OutboxItem(ctx, id); err == nil {
+	if it, err := tx.Outbox().Get(id); err == nil {
 		v.Outbox = &it
 	} else if !errors.Is(err, storage.ErrNotFound) {
 		return View{}, err
@@ -119,7 +135,12 @@ func (d *core) Dossier(ctx context.Context, id string) (View, error) {
 
 // List returns dossiers, newest first.
 func (d *dossierSvc) List(ctx context.Context, f storage.DossierFilter) ([]Summary, error) {
-	rows, err := d.db.Dossiers(ctx, f)
+	var rows []storage.Dossier
+	err := d.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		rows, err = tx.Dossiers().List(f)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -132,15 +153,12 @@ func (d *dossierSvc) List(ctx context.Context, f storage.DossierFilter) ([]Summa
 	return out, nil
 }
 
-// move changes a dossier's state after checking the transition, with an audit entry.
+// move changes a dossier's state after checking the transition, with its audit row, in one transaction.
 func (d *core) move(ctx context.Context, id string, from, to State, detail any) error {
 	if err := checkMove(id, from, to); err != nil {
 		return err
 	}
-	if err := d.db.SetDossierState(ctx, id, string(from), string(to)); err != nil {
-		return fmt.Errorf("dossier %s: %w", id, err)
-	}
-	return d.db.Audit(ctx, d.actor(), "dossier."+string(to), id, detail)
+	return d.db.Update(ctx, "move "+string(to), func(tx *storage.Tx) error { return d.moveTx(tx, id, from, to, detail) })
 }
 
 func (d *core) component(v View, code string) (ComponentView, error) {
@@ -157,30 +175,32 @@ func (d *core) component(v View, code string) (ComponentView, error) {
 
 // Confirm records the officer's check that a component's pages match the original paper.
 func (d *dossierSvc) Confirm(ctx context.Context, id, comp string, ok bool) error {
-	v, err := d.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	c, err := d.component(v, comp)
-	if err != nil {
-		return err
-	}
-	if ok && len(c.Pages) == 0 && len(c.Files) == 0 {
-		return fmt.Errorf("%w: component %s has no pages yet; scan or import it first", ErrNothingCaptured, comp)
-	}
-	comps, err := d.db.Components(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, sc := range comps {
-		if sc.Code == comp {
-			sc.Confirmed = ok
-			if err := d.db.SaveComponent(ctx, sc); err != nil {
-				return err
+	return d.db.Update(ctx, "confirm component", func(tx *storage.Tx) error {
+		v, err := d.viewTx(tx, id)
+		if err != nil {
+			return err
+		}
+		c, err := d.component(v, comp)
+		if err != nil {
+			return err
+		}
+		if ok && len(c.Pages) == 0 && len(c.Files) == 0 {
+			return fmt.Errorf("%w: component %s has no pages yet; scan or import it first", ErrNothingCaptured, comp)
+		}
+		comps, err := tx.Components().List(id)
+		if err != nil {
+			return err
+		}
+		for _, sc := range comps {
+			if sc.Code == comp {
+				sc.Confirmed = ok
+				if err := tx.Components().Save(sc); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	return d.db.Audit(ctx, d.actor(), "component.confirmed", id, map[string]any{"component": comp, "matches_original": ok})
+		return tx.Audit(d.actor(), "component.confirmed", id, map[string]any{"component": comp, "matches_original": ok})
+	})
 }
 
 // ErrNothingCaptured means a step needs pages that are not there yet.

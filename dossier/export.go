@@ -57,7 +57,7 @@ func (d *dossierSvc) Export(ctx context.Context, id string, w io.Writer) error {
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	return d.db.Audit(ctx, d.actor(), "dossier.exported", id, nil)
+	return d.audit(ctx, "dossier.exported", id, nil)
 }
 
 func addZip(zw *zip.Writer, name string, b []byte) error {

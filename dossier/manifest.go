@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sohoa/portal"
+	"sohoa/storage"
 )
 
 // ManifestVersion is the version of the manifest layout this desk writes.
@@ -30,6 +31,24 @@ func (d *core) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	if err != nil {
 		return portal.Manifest{}, err
 	}
+	m := manifestOf(v, unit)
+	return m, d.withAuditHead(ctx, &m)
+}
+
+// withAuditHead puts the audit log's newest row (id and MAC) in the manifest as ChuoiNhatKy.
+func (d *core) withAuditHead(ctx context.Context, m *portal.Manifest) error {
+	head, err := d.db.AuditTrail().Head(ctx)
+	if err != nil {
+		return err
+	}
+	if head.ID > 0 {
+		m.ChuoiNhatKy = &portal.AuditHead{ID: head.ID, MAC: head.MAC}
+	}
+	return nil
+}
+
+// manifestOf builds the manifest of a dossier view (read in the step's transaction), without the audit head.
+func manifestOf(v View, unit storage.Unit) portal.Manifest {
 	a := v.Record.Applicant
 	m := portal.Manifest{
 		SchemaVersion:         ManifestVersion,
@@ -63,11 +82,6 @@ func (d *core) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 	if v.Record.VNeID {
 		m.TaiKhoanDuocXacThucVoiVNeID = 1
 	}
-	if head, err := d.db.AuditTrail().Head(ctx); err != nil {
-		return portal.Manifest{}, err
-	} else if head.ID > 0 {
-		m.ChuoiNhatKy = &portal.AuditHead{ID: head.ID, MAC: head.MAC}
-	}
 	for _, f := range FeeLines(v) { // with quantities: 3 pages at 2,000/1,000 đ is 5,000 đ, not one page's rate
 		m.DanhSachLePhi = append(m.DanhSachLePhi, portal.LePhi{TenPhiLePhi: f.Name, MaPhiLePhi: f.Code, HinhThucThu: 1, Gia: f.Amount, LoaiPhiLePhi: 1})
 	}
@@ -82,5 +96,5 @@ func (d *core) Manifest(ctx context.Context, id string) (portal.Manifest, error)
 			})
 		}
 	}
-	return m, nil
+	return m
 }

@@ -71,10 +71,12 @@ func (d *settingsSvc) SetPostFee(ctx context.Context, vnd int64) error {
 	if vnd < 0 {
 		return fmt.Errorf("%w: the delivery fee %d is negative", ErrInvalidUnit, vnd)
 	}
-	if err := d.db.SetSetting(ctx, settingPostFee, strconv.FormatInt(vnd, 10)); err != nil {
-		return err
-	}
-	return d.db.Audit(ctx, d.actor(), "unit.post_fee", "", map[string]any{"vnd": vnd})
+	return d.db.Update(ctx, "set post fee", func(tx *storage.Tx) error {
+		if err := tx.Settings().Set(settingPostFee, strconv.FormatInt(vnd, 10)); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "unit.post_fee", "", map[string]any{"vnd": vnd})
+	})
 }
 
 // SetDelivery records whether the citizen wants the result delivered by post, and where. With byPost the
@@ -85,21 +87,26 @@ func (d *dossierSvc) SetDelivery(ctx context.Context, id string, byPost bool, ad
 	if byPost && address == "" {
 		return ErrNoPostAddress
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	v, err := d.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	switch v.State {
-	case Queued, Submitted, Failed:
-		return fmt.Errorf("%w (dossier %s is %s)", ErrDeliveryFixed, id, v.State)
-	}
 	fee, err := d.PostFee(ctx)
 	if err != nil {
 		return err
 	}
-	if err := d.updateRecord(ctx, id, func(r *Record) {
+	return d.db.Update(ctx, "set delivery", func(tx *storage.Tx) error {
+		st, err := stateTx(tx, id)
+		if err != nil {
+			return err
+		}
+		switch st {
+		case Queued, Submitted, Failed:
+			return fmt.Errorf("%w (dossier %s is %s)", ErrDeliveryFixed, id, st)
+		}
+		return d.setDeliveryTx(tx, id, byPost, address, fee)
+	})
+}
+
+// setDeliveryTx writes the delivery choice and its fee row with the audit row.
+func (d *dossierSvc) setDeliveryTx(tx *storage.Tx, id string, byPost bool, address string, fee int64) error {
+	if err := d.updateRecordTx(tx, id, func(r *Record) {
 		r.ByPost, r.PostAddress = byPost, ""
 		if byPost {
 			r.PostAddress = address
@@ -122,20 +129,26 @@ func (d *dossierSvc) SetDelivery(ctx context.Context, id string, byPost bool, ad
 	if byPost {
 		detail["address"], detail["fee"] = address, fee
 	}
-	return d.db.Audit(ctx, d.actor(), "dossier.delivery", id, detail)
+	return tx.Audit(d.actor(), "dossier.delivery", id, detail)
 }
 
 // Payment returns the portal's payment request for a dossier, and whether there is one.
-func (d *followSvc) Payment(ctx context.Context, id string) (storage.Payment, bool, error) {
-	p, err := d.db.Payment(ctx, id)
+func (d *followSvc) Payment(ctx context.Context, id string) (p storage.Payment, ok bool, err error) {
+	err = d.db.View(ctx, func(tx *storage.Tx) error { p, ok, err = paymentTx(tx, id); return err })
+	return p, ok, err
+}
+
+// paymentTx is Payment inside tx.
+func paymentTx(tx *storage.Tx, id string) (storage.Payment, bool, error) {
+	p, err := tx.Payments().Get(id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return storage.Payment{}, false, nil
 	}
 	return p, err == nil, err
 }
 
-// savePayment stores the portal's payment request or its news; the first request time is kept.
-func (d *followSvc) savePayment(ctx context.Context, id string, p *portal.PaymentRequest) error {
+// savePayment stores the portal's payment request or its news inside tx; the first request time is kept.
+func (d *followSvc) savePayment(tx *storage.Tx, id string, p *portal.PaymentRequest) error {
 	if p.Reference == "" || p.Amount < 0 {
 		return fmt.Errorf("dossier %s: the portal's payment request has no reference or a negative amount", id)
 	}
@@ -144,12 +157,12 @@ func (d *followSvc) savePayment(ctx context.Context, id string, p *portal.Paymen
 	if sp.Paid && sp.PaidAt.IsZero() {
 		sp.PaidAt = d.now()
 	}
-	if old, ok, err := d.Payment(ctx, id); err != nil {
+	if old, ok, err := paymentTx(tx, id); err != nil {
 		return err
 	} else if ok {
 		sp.RequestedAt = old.RequestedAt
 	} else {
 		sp.RequestedAt = d.now()
 	}
-	return d.db.SavePayment(ctx, sp)
+	return tx.Payments().Save(sp)
 }

@@ -58,5 +58,5 @@ func (d *followSvc) Receipt(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pdf, d.db.Audit(ctx, d.actor(), "receipt.printed", id, map[string]any{"portal_code": v.PortalCode})
+	return pdf, d.audit(ctx, "receipt.printed", id, map[string]any{"portal_code": v.PortalCode})
 }

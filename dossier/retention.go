@@ -45,12 +45,10 @@ func (d *settingsSvc) Purge(ctx context.Context) (storage.PurgeResult, error) {
 		return storage.PurgeResult{}, err
 	}
 	day := 24 * time.Hour
-	res, err := d.db.Purge(ctx, time.Duration(pages)*day, time.Duration(files)*day)
-	if err != nil {
-		return res, err
-	}
-	if res.Pages+res.Files > 0 {
-		err = d.db.Audit(ctx, d.actor(), "retention.purged", "", res)
-	}
-	return res, err
+	return d.db.Purge(ctx, time.Duration(pages)*day, time.Duration(files)*day, func(tx *storage.Tx, res storage.PurgeResult) error {
+		if res.Pages+res.Files == 0 {
+			return nil
+		}
+		return tx.Audit(d.actor(), "retention.purged", "", res) // the rows and their audit row in one step
+	})
 }

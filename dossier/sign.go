@@ -21,11 +21,11 @@ const SignReason = "Số hóa hồ sơ tiếp nhận trực tiếp (Thông tư 0
 // Sign assembles each component into one PDF and signs it (and signs, incrementally, any PDF the
 // citizen brought already signed). All signatures are made in memory first; only when every one
 // succeeded are the files stored and the dossier moved to Signed, so a wrong PIN or a pulled token
-// leaves the dossier exactly as it was.
+// leaves the dossier exactly as it was. The token, OCSP and TSA are used outside any lock or transaction;
+// then one transaction checks that the dossier is still the one that was signed, records the signed files,
+// a component.signed audit row for each and the move to Signed.
 func (d *signSvc) Sign(ctx context.Context, id string, ident signing.Identity, opt SignOptions) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	// A crash between storing a page and moving the state leaves a complete draft: derive it again.
+	// A dossier captured by an older version may be a complete draft: derive its state first.
 	if err := d.refreshCaptured(ctx, id); err != nil {
 		return err
 	}
@@ -117,25 +117,56 @@ func (d *signSvc) Sign(ctx context.Context, id string, ident signing.Identity, o
 		}
 		out[i].Blob = sha
 	}
-	for _, c := range v.Components {
-		if err := d.db.DeleteFiles(ctx, id, c.Code, RoleSigned); err != nil {
-			return err
-		}
-	}
-	for _, f := range out {
-		f.CreatedAt = d.now()
-		if _, err := d.db.AddFile(ctx, f); err != nil {
-			return err
-		}
-	}
-	if err := d.updateRecord(ctx, id, func(r *Record) { r.Signer = signer }); err != nil {
-		return err
-	}
 	cert := ident.Certificate()
-	// An offline desk signs, but never silently: the missing revocation check is on record.
-	return d.move(ctx, id, Captured, Signed, map[string]any{
-		"signer": signer, "certificate_subject": cert.Subject.String(), "certificate_serial": cert.SerialNumber.String(),
-		"issuer": cert.Issuer.String(), "files": len(out), "tsa": opt.TSAURL, "warnings": warnings})
+	basis := signBasis(v)
+	return d.db.Update(ctx, "sign dossier", func(tx *storage.Tx) error {
+		now, err := d.viewTx(tx, id)
+		if err != nil {
+			return err
+		}
+		if now.State != v.State || signBasis(now) != basis {
+			return fmt.Errorf("%w: dossier %s changed while it was being signed (%s); sign it again", storage.ErrStateConflict, id, now.State)
+		}
+		if err := tx.Files().Delete(id, "", RoleSigned); err != nil {
+			return err
+		}
+		for _, f := range out {
+			f.CreatedAt = d.now()
+			fid, err := tx.Files().Add(f)
+			if err != nil {
+				return err
+			}
+			if err := tx.Audit(d.actor(), "component.signed", id, map[string]any{
+				"component": f.ComponentCode, "file": f.Name, "file_id": fid, "sha256": f.Blob, "pages": f.Pages}); err != nil {
+				return err
+			}
+		}
+		if err := d.updateRecordTx(tx, id, func(r *Record) { r.Signer = signer }); err != nil {
+			return err
+		}
+		// An offline desk signs, but never silently: the missing revocation check is on record.
+		return d.moveTx(tx, id, Captured, Signed, map[string]any{
+			"signer": signer, "certificate_subject": cert.Subject.String(), "certificate_serial": cert.SerialNumber.String(),
+			"issuer": cert.Issuer.String(), "files": len(out), "tsa": opt.TSAURL, "warnings": warnings})
+	})
+}
+
+// signBasis names what a signature covers: every component's confirmation, pages (image, rotation,
+// order) and imported files. Sign records its files only if the basis did not change while it signed.
+func signBasis(v View) string {
+	var b strings.Builder
+	for _, c := range v.Components {
+		fmt.Fprintf(&b, "%s:%v;", c.Code, c.Confirmed)
+		for _, p := range c.Pages {
+			fmt.Fprintf(&b, "p%d:%s:%d;", p.ID, p.Blob, p.Rotation)
+		}
+		for _, f := range c.Files {
+			if f.Role != RoleSigned {
+				fmt.Fprintf(&b, "f%d:%s;", f.ID, f.Blob)
+			}
+		}
+	}
+	return b.String()
 }
 
 // fileName is the submitted file's name: <dossier>_<component>.pdf, or the imported file's name.
@@ -167,17 +198,5 @@ func firstPhone(u storage.Unit) string {
 }
 
 func (d *core) updateRecord(ctx context.Context, id string, f func(*Record)) error {
-	row, err := d.db.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	rec, err := decodeRecord(row)
-	if err != nil {
-		return err
-	}
-	f(&rec)
-	if err := encodeRecord(&row, rec); err != nil {
-		return err
-	}
-	return d.db.UpdateDossier(ctx, row)
+	return d.db.Update(ctx, "update record", func(tx *storage.Tx) error { return d.updateRecordTx(tx, id, f) })
 }

@@ -23,33 +23,36 @@ import (
 // portal gave no status token when it was (a dossier submitted before status sync existed).
 var ErrNotFollowed = errs.New("error.not_followed", errs.NeedsOfficer, "dossier: the desk cannot follow this dossier's status on the portal; look it up on the portal by its code")
 
-func statusTokenSetting(id string) string { return "status-token." + id }
-
-// saveStatusToken keeps a dossier's status token encrypted under the desk's token key (AES-GCM, the
-// dossier code as associated data), like the citizen's token.
-func (d *secretSvc) saveStatusToken(ctx context.Context, id, tok string) error {
+// sealStatusToken encrypts a dossier's status token under the desk's token key (AES-GCM, the dossier code
+// as associated data), like the citizen's token, for the store's per-dossier secrets.
+func (d *secretSvc) sealStatusToken(id, tok string) ([]byte, error) {
 	gcm, err := d.tokenAEAD()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	nonce := make([]byte, gcm.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
-		return err
+		return nil, err
 	}
 	sealed := gcm.Seal(nonce, nonce, []byte(tok), []byte("status:"+id))
-	return d.db.SetSetting(ctx, statusTokenSetting(id), base64.StdEncoding.EncodeToString(sealed))
+	return []byte(base64.StdEncoding.EncodeToString(sealed)), nil
 }
 
 // statusToken returns a dossier's status token; ErrNotFollowed when there is none or it is unreadable.
 func (d *secretSvc) statusToken(ctx context.Context, id string) (string, error) {
-	enc, err := d.db.Setting(ctx, statusTokenSetting(id))
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && enc == "") {
+	var enc []byte
+	err := d.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		enc, err = tx.Secrets().Get(id, storage.SecretStatusToken)
+		return err
+	})
+	if errors.Is(err, storage.ErrNotFound) {
 		return "", fmt.Errorf("%w (dossier %s has no status token)", ErrNotFollowed, id)
 	}
 	if err != nil {
 		return "", err
 	}
-	sealed, err := base64.StdEncoding.DecodeString(enc)
+	sealed, err := base64.StdEncoding.DecodeString(string(enc))
 	if err != nil {
 		return "", fmt.Errorf("%w (dossier %s: stored status token unreadable)", ErrNotFollowed, id)
 	}
@@ -79,28 +82,28 @@ func (d *secretSvc) tokenAEAD() (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// recordPortalAnswer keeps what the portal's commit answer carries beyond the code: the status token and
-// the payment request. Called before the dossier is marked submitted, so a crash repeats it harmlessly.
-func (d *followSvc) recordPortalAnswer(ctx context.Context, id string, rec portal.Receipt) error {
-	if rec.StatusToken != "" {
-		if err := d.saveStatusToken(ctx, id, rec.StatusToken); err != nil {
+// recordPortalAnswer keeps, inside the transaction that marks the dossier submitted, what the portal's commit
+// answer carries beyond the code: the status token (sealed before the transaction) and the payment request.
+func (d *followSvc) recordPortalAnswer(tx *storage.Tx, id string, rec portal.Receipt, sealedStatus []byte) error {
+	if len(sealedStatus) > 0 {
+		if err := tx.Secrets().Put(id, storage.SecretStatusToken, sealedStatus); err != nil {
 			return err
 		}
 	}
 	if rec.Payment == nil {
 		return nil
 	}
-	_, known, err := d.Payment(ctx, id)
+	_, known, err := paymentTx(tx, id)
 	if err != nil {
 		return err
 	}
-	if err := d.savePayment(ctx, id, rec.Payment); err != nil {
+	if err := d.savePayment(tx, id, rec.Payment); err != nil {
 		return err
 	}
 	if known {
 		return nil
 	}
-	return d.db.Audit(ctx, d.actor(), "payment.requested", id, map[string]any{
+	return tx.Audit(d.actor(), "payment.requested", id, map[string]any{
 		"amount": rec.Payment.Amount, "reference": rec.Payment.Reference, "url": rec.Payment.URL})
 }
 
@@ -125,17 +128,28 @@ func (d *followSvc) Follow(ctx context.Context, c *portal.Client, id string, tok
 	if !ok || rec.PortalCode != v.PortalCode || rec.StatusToken == "" {
 		return fmt.Errorf("%w (the portal gave no status token for %s)", ErrNotFollowed, id)
 	}
-	if err := d.saveStatusToken(ctx, id, rec.StatusToken); err != nil {
+	sealed, err := d.sealStatusToken(id, rec.StatusToken)
+	if err != nil {
 		return err
 	}
-	return d.db.Audit(ctx, d.actor(), "dossier.followed", id, map[string]any{"portal_code": v.PortalCode, "citizen": tok.Subject})
+	return d.db.Update(ctx, "follow dossier", func(tx *storage.Tx) error {
+		if err := tx.Secrets().Put(id, storage.SecretStatusToken, sealed); err != nil {
+			return err
+		}
+		return tx.Audit(d.actor(), "dossier.followed", id, map[string]any{"portal_code": v.PortalCode, "citizen": tok.Subject})
+	})
 }
 
 // SyncStatus asks the portal for one submitted dossier's status with its status token and records what
 // changed: PortalStatus, the result time (NgayKetThucXuLy) for 9 and 10 in Record.ResultAt, and the payment,
 // each with an audit entry. ErrNotFollowed when the desk has no status token for it.
 func (d *followSvc) SyncStatus(ctx context.Context, c *portal.Client, id string) (StatusChange, error) {
-	row, err := d.db.Dossier(ctx, id)
+	var row storage.Dossier
+	err := d.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		row, err = tx.Dossiers().Get(id)
+		return err
+	})
 	if err != nil {
 		return StatusChange{}, err
 	}
@@ -153,11 +167,18 @@ func (d *followSvc) SyncStatus(ctx context.Context, c *portal.Client, id string)
 	return d.applyStatus(ctx, id, rec)
 }
 
-// applyStatus records a status answer under the desk's lock.
-func (d *followSvc) applyStatus(ctx context.Context, id string, rec portal.Receipt) (StatusChange, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	row, err := d.db.Dossier(ctx, id)
+// applyStatus records a status answer in one transaction: the status, the result time, the payment and
+// their audit rows.
+func (d *followSvc) applyStatus(ctx context.Context, id string, rec portal.Receipt) (ch StatusChange, err error) {
+	err = d.db.Update(ctx, "record portal status", func(tx *storage.Tx) error {
+		ch, err = d.applyStatusTx(tx, id, rec)
+		return err
+	})
+	return ch, err
+}
+
+func (d *followSvc) applyStatusTx(tx *storage.Tx, id string, rec portal.Receipt) (StatusChange, error) {
+	row, err := tx.Dossiers().Get(id)
 	if err != nil {
 		return StatusChange{}, err
 	}
@@ -184,41 +205,65 @@ func (d *followSvc) applyStatus(ctx context.Context, id string, rec portal.Recei
 		if err := encodeRecord(&row, r); err != nil {
 			return StatusChange{}, err
 		}
-		if err := d.db.UpdateDossier(ctx, row); err != nil {
+		if err := tx.Dossiers().Update(row); err != nil {
 			return StatusChange{}, err
 		}
 		detail := map[string]any{"portal_code": row.PortalCode, "from": ch.From, "to": ch.To}
 		if !result.IsZero() {
 			detail["result_at"] = result.In(Location).Format(time.RFC3339)
 		}
-		if err := d.db.Audit(ctx, d.actor(), "dossier.portal_status", id, detail); err != nil {
+		if err := tx.Audit(d.actor(), "dossier.portal_status", id, detail); err != nil {
 			return StatusChange{}, err
 		}
 	}
 	ch.ResultAt = result
 	if rec.Payment != nil {
-		before, known, err := d.Payment(ctx, id)
+		before, known, err := paymentTx(tx, id)
 		if err != nil {
 			return StatusChange{}, err
 		}
-		if err := d.savePayment(ctx, id, rec.Payment); err != nil {
+		if err := d.savePayment(tx, id, rec.Payment); err != nil {
 			return StatusChange{}, err
 		}
 		if rec.Payment.Paid && (!known || !before.Paid) {
 			ch.NewlyPaid = true
-			if err := d.db.Audit(ctx, d.actor(), "payment.paid", id, map[string]any{
+			if err := tx.Audit(d.actor(), "payment.paid", id, map[string]any{
 				"reference": rec.Payment.Reference, "amount": rec.Payment.Amount,
 				"paid_at": rec.Payment.PaidAt.In(Location).Format(time.RFC3339)}); err != nil {
 				return StatusChange{}, err
 			}
 		}
-		p, _, err := d.Payment(ctx, id)
+		p, _, err := paymentTx(tx, id)
 		if err != nil {
 			return StatusChange{}, err
 		}
 		ch.Payment = &p
 	}
+	if finalStatus(rec.Status) {
+		pay, known, err := paymentTx(tx, id)
+		if err != nil {
+			return StatusChange{}, err
+		}
+		if !known || pay.Paid {
+			// Nothing more to follow: the status token is no longer needed.
+			if err := tx.Secrets().Delete(id, storage.SecretStatusToken); err != nil {
+				return StatusChange{}, err
+			}
+		}
+	}
 	return ch, nil
+}
+
+// finalStatuses are the portal statuses after which a dossier's status no longer changes.
+var finalStatuses = []int{portal.StatusRefused, portal.StatusWithdrawn, portal.StatusStopped, portal.StatusReturned}
+
+func finalStatus(s int) bool {
+	for _, f := range finalStatuses {
+		if f == s {
+			return true
+		}
+	}
+	return false
 }
 
 // SyncAll asks the portal about every submitted dossier whose status can still change or whose payment is
@@ -226,7 +271,12 @@ func (d *followSvc) applyStatus(ctx context.Context, id string, rec portal.Recei
 // store's or the context's.
 func (d *followSvc) SyncAll(ctx context.Context, c *portal.Client) (SyncReport, error) {
 	rep := SyncReport{Failed: map[string]error{}}
-	ids, err := d.db.FollowedDossiers(ctx)
+	var ids []string
+	err := d.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		ids, err = tx.Dossiers().Followed(string(Submitted), finalStatuses...)
+		return err
+	})
 	if err != nil {
 		return rep, err
 	}

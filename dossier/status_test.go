@@ -17,6 +17,7 @@ import (
 	"sohoa/dossier"
 	"sohoa/portal"
 	"sohoa/portal/refportal"
+	"sohoa/storage"
 )
 
 // startPortalIn starts a reference portal and returns its URL and data folder.
@@ -124,9 +125,9 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 		t.Fatalf("payment request: %+v %v %v", p, ok, err)
 	}
 	// The status token is stored encrypted, never in the outbox's copy of the receipt.
-	sealed, err := dossier.StoreOf(d).Setting(ctx, "status-token."+v.ID)
-	if err != nil || sealed == "" {
-		t.Fatalf("status token not stored: %v", err)
+	sealed := secret(t, d, v.ID, storage.SecretStatusToken)
+	if sealed == "" {
+		t.Fatal("status token not stored")
 	}
 	if v.Outbox == nil || strings.Contains(string(v.Outbox.Result), "StatusToken") || strings.Contains(string(v.Outbox.Result), sealed) {
 		t.Errorf("outbox result %s", v.Outbox.Result)
@@ -189,7 +190,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 	if rep, err = d.SyncAll(ctx, client); err != nil || len(rep.Changed) != 1 {
 		t.Fatalf("sync to 10: %+v %v", rep, err)
 	}
-	if ids, err := dossier.StoreOf(d).FollowedDossiers(ctx); err != nil || len(ids) != 0 {
+	if ids, err := followed(d); err != nil || len(ids) != 0 {
 		t.Errorf("still followed: %v %v", ids, err)
 	}
 
@@ -206,9 +207,7 @@ func TestPostalCounterPaymentAndStatusSync(t *testing.T) {
 	}
 
 	// A forged status token: the query fails, classified; nothing is recorded.
-	if err := dossier.StoreOf(d).SetSetting(ctx, "status-token."+v.ID, "not base64!"); err != nil {
-		t.Fatal(err)
-	}
+	setSecret(t, d, v.ID, storage.SecretStatusToken, "not base64!")
 	if _, err := d.SyncStatus(ctx, client, v.ID); !errors.Is(err, dossier.ErrNotFollowed) {
 		t.Errorf("unreadable status token: %v", err)
 	}
@@ -252,9 +251,7 @@ func TestStatusSyncerRunsOnSchedule(t *testing.T) {
 		t.Errorf("commune counter role %q", v.Record.OfficerRole)
 	}
 	// A dossier submitted before status tokens existed is counted apart, not an error.
-	if err := dossier.StoreOf(d).SetSetting(ctx, "status-token."+v.ID, ""); err != nil {
-		t.Fatal(err)
-	}
+	setSecret(t, d, v.ID, storage.SecretStatusToken, "")
 	if rep, err := d.SyncAll(ctx, client); err != nil || rep.NotFollowed != 1 || rep.Checked != 0 {
 		t.Errorf("without a token: %+v %v", rep, err)
 	}

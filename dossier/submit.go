@@ -24,63 +24,73 @@ import (
 )
 
 // Submit queues a signed dossier for upload through the citizen's account and returns at once.
-// The citizen's token is kept encrypted only until the upload finishes.
+// The citizen's token is kept encrypted only until the upload finishes. Keeping the token, the
+// authorization's audit row, the outbox item and the move to Queued are one transaction: the uploader
+// never sees a queued item of a dossier that is not Queued, and a crash leaves all of it or none.
 func (d *outboxSvc) Submit(ctx context.Context, id string, tok portal.Token) (storage.OutboxItem, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	v, err := d.Dossier(ctx, id)
-	if err != nil {
-		return storage.OutboxItem{}, err
-	}
 	if tok.AccessToken == "" {
 		return storage.OutboxItem{}, ErrNoAuthorization
 	}
-	if v.State == Failed {
-		// A retry after a permanent failure (for example a renewed authorization).
-		if err := d.saveToken(ctx, id, tok); err != nil {
-			return storage.OutboxItem{}, err
-		}
-		if err := d.auditAuthorization(ctx, id, tok); err != nil {
-			return storage.OutboxItem{}, err
-		}
-		if err := d.db.Retry(ctx, id); err != nil {
-			return storage.OutboxItem{}, err
-		}
-		if err := d.move(ctx, id, Failed, Queued, map[string]any{"retry": true}); err != nil {
-			return storage.OutboxItem{}, err
-		}
-		return d.db.OutboxItem(ctx, id)
-	}
-	if err := checkMove(id, v.State, Queued); err != nil {
-		return storage.OutboxItem{}, err
-	}
-	if err := d.saveToken(ctx, id, tok); err != nil {
-		return storage.OutboxItem{}, err
-	}
-	if err := d.updateRecord(ctx, id, func(r *Record) { r.VNeID = tok.VNeID }); err != nil {
-		return storage.OutboxItem{}, err
-	}
-	m, err := d.Manifest(ctx, id)
+	sealed, err := d.sealToken(id, tok)
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
-	if err := m.Validate(); err != nil {
-		return storage.OutboxItem{}, err
-	}
-	mb, err := json.Marshal(m)
+	unit, err := d.Unit(ctx)
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
-	sum := sha256.Sum256(mb)
-	key := id + "." + hex.EncodeToString(sum[:8])
-	it, err := d.db.Enqueue(ctx, id, key)
-	if err != nil {
-		return storage.OutboxItem{}, err
-	}
-	if err := d.auditAuthorization(ctx, id, tok); err != nil {
-		return storage.OutboxItem{}, err
-	}
-	return it, d.move(ctx, id, Signed, Queued, map[string]any{"idempotency_key": key})
+	var it storage.OutboxItem
+	err = d.db.Update(ctx, "submit dossier", func(tx *storage.Tx) error {
+		v, err := d.viewTx(tx, id)
+		if err != nil {
+			return err
+		}
+		if v.State == Failed {
+			// A retry after a permanent failure (for example a renewed authorization).
+			if err := tx.Secrets().Put(id, storage.SecretCitizenToken, sealed); err != nil {
+				return err
+			}
+			if err := d.auditAuthorization(tx, id, tok); err != nil {
+				return err
+			}
+			if err := tx.Outbox().Retry(id); err != nil {
+				return err
+			}
+			if err := d.moveTx(tx, id, Failed, Queued, map[string]any{"retry": true}); err != nil {
+				return err
+			}
+			it, err = tx.Outbox().Get(id)
+			return err
+		}
+		if err := checkMove(id, v.State, Queued); err != nil {
+			return err
+		}
+		if err := tx.Secrets().Put(id, storage.SecretCitizenToken, sealed); err != nil {
+			return err
+		}
+		if err := d.updateRecordTx(tx, id, func(r *Record) { r.VNeID = tok.VNeID }); err != nil {
+			return err
+		}
+		v.Record.VNeID = tok.VNeID
+		m := manifestOf(v, unit)
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		mb, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(mb)
+		key := id + "." + hex.EncodeToString(sum[:8])
+		if it, err = tx.Outbox().Enqueue(id, key); err != nil {
+			return err
+		}
+		if err := d.auditAuthorization(tx, id, tok); err != nil {
+			return err
+		}
+		return d.moveTx(tx, id, Signed, Queued, map[string]any{"idempotency_key": key})
+	})
+	return it, err
 }
 
 // Uploader drains the outbox through a portal client.
@@ -138,8 +148,12 @@ func (u *Uploader) Once(ctx context.Context) (bool, error) {
 	d := u.Desk
 	var relErr error
 	u.release.Do(func() {
-		n, err := d.db.ReleaseClaimsBefore(ctx, d.db.OpenedAt())
-		relErr = err
+		var n int
+		relErr = d.db.Update(ctx, "release stale claims", func(tx *storage.Tx) error {
+			var err error
+			n, err = tx.Outbox().ReleaseClaimsBefore(d.db.OpenedAt())
+			return err
+		})
 		if n > 0 {
 			u.logf("outbox: %d upload(s) interrupted by a previous stop resume now", n)
 		}
@@ -151,7 +165,13 @@ func (u *Uploader) Once(ctx context.Context) (bool, error) {
 	if lease == 0 {
 		lease = 5 * time.Minute
 	}
-	it, ok, err := d.db.Claim(ctx, d.now(), lease)
+	var it storage.OutboxItem
+	var ok bool
+	err := d.db.Update(ctx, "claim outbox item", func(tx *storage.Tx) error {
+		var err error
+		it, ok, err = tx.Outbox().Claim(d.now(), lease)
+		return err
+	})
 	if err != nil || !ok {
 		return false, err
 	}
@@ -170,31 +190,50 @@ func (u *Uploader) Once(ctx context.Context) (bool, error) {
 		after = pe.RetryAfter
 	}
 	if class == errs.Transient {
-		if ferr := d.db.Fail(ctx, it.ID, string(class), err.Error(), u.retryAt(d.now(), it.Attempts, after)); ferr != nil {
+		retry := u.retryAt(d.now(), it.Attempts, after)
+		if ferr := d.db.Update(ctx, "postpone upload", func(tx *storage.Tx) error {
+			return tx.Outbox().Fail(it.ID, string(class), err.Error(), retry)
+		}); ferr != nil {
 			return true, ferr
 		}
 		u.logf("upload of %s will be retried: %v", it.DossierID, err)
 		u.changed(it.DossierID)
 		return true, nil
 	}
-	cls := string(class) // permanent, officer or citizen: failed until the officer retries
-	if class == errs.NeedsCitizen {
-		// The authorization is useless now: forget it; the citizen authorizes again.
-		if ferr := d.deleteToken(ctx, it.DossierID); ferr != nil {
-			return true, ferr
-		}
-	}
-	if ferr := d.db.Fail(ctx, it.ID, cls, err.Error(), time.Time{}); ferr != nil {
-		return true, ferr
-	}
-	if ferr := d.setLastError(ctx, it.DossierID, err.Error()); ferr != nil {
-		return true, ferr
-	}
-	if ferr := d.move(ctx, it.DossierID, Queued, Failed, map[string]any{"error": err.Error(), "class": cls}); ferr != nil {
+	if ferr := d.failUpload(ctx, it, class, err); ferr != nil {
 		return true, ferr
 	}
 	u.changed(it.DossierID)
 	return true, nil
+}
+
+// failUpload records a permanent failure in one step: the outbox item failed, the error on the dossier, the
+// citizen's token forgotten when it is what failed, and the move to Failed with its audit row. A crash
+// leaves the dossier queued with its item claimed (uploaded again after the restart) or failed, never
+// queued with a failed item.
+func (d *outboxSvc) failUpload(ctx context.Context, it storage.OutboxItem, class errs.Kind, cause error) error {
+	cls := string(class) // permanent, officer or citizen: failed until the officer retries
+	msg := cause.Error()
+	return d.db.Update(ctx, "fail upload", func(tx *storage.Tx) error {
+		if err := tx.Outbox().Fail(it.ID, cls, msg, time.Time{}); err != nil {
+			return err
+		}
+		if class == errs.NeedsCitizen {
+			// The authorization is useless now: forget it; the citizen authorizes again.
+			if err := tx.Secrets().Delete(it.DossierID, storage.SecretCitizenToken); err != nil {
+				return err
+			}
+		}
+		row, err := tx.Dossiers().Get(it.DossierID)
+		if err != nil {
+			return err
+		}
+		row.LastError = msg
+		if err := tx.Dossiers().Update(row); err != nil {
+			return err
+		}
+		return d.moveTx(tx, it.DossierID, State(row.State), Failed, map[string]any{"error": msg, "class": cls})
+	})
 }
 
 func (u *Uploader) changed(id string) {
@@ -211,38 +250,37 @@ func (u *Uploader) logf(format string, args ...any) {
 
 func (u *Uploader) upload(ctx context.Context, it storage.OutboxItem) (portal.Receipt, error) {
 	d := u.Desk
-	v, err := d.Dossier(ctx, it.DossierID)
-	if err != nil {
-		return portal.Receipt{}, err
-	}
-	switch v.State {
-	case Submitted:
-		// The desk died after recording the portal's answer but before closing the outbox item.
-		var rec portal.Receipt
-		if len(it.Result) > 0 && json.Unmarshal(it.Result, &rec) == nil && rec.PortalCode != "" {
-			return rec, nil
-		}
-		return portal.Receipt{PortalCode: v.PortalCode, Status: v.PortalStatus}, nil
-	case Signed:
-		// The desk died inside Submit, after queueing and before the state change: finish it.
-		if err := d.move(ctx, it.DossierID, Signed, Queued, map[string]any{"idempotency_key": it.IdemKey, "resumed": true}); err != nil {
-			return portal.Receipt{}, err
-		}
-	}
 	tok, err := d.loadToken(ctx, it.DossierID)
 	if err != nil {
 		return portal.Receipt{}, err
 	}
-	m, err := d.Manifest(ctx, it.DossierID)
+	unit, err := d.Unit(ctx)
 	if err != nil {
 		return portal.Receipt{}, err
 	}
-	files, err := d.db.Files(ctx, it.DossierID)
+	var v View
+	var files []storage.File
+	var known []storage.Upload
+	err = d.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		if v, err = d.viewTx(tx, it.DossierID); err != nil {
+			return err
+		}
+		if files, err = tx.Files().List(it.DossierID); err != nil {
+			return err
+		}
+		known, err = tx.Uploads().List(it.DossierID)
+		return err
+	})
 	if err != nil {
 		return portal.Receipt{}, err
 	}
-	known, err := d.db.Uploads(ctx, it.DossierID)
-	if err != nil {
+	if v.State != Queued {
+		// Submit queues and moves in one step: this cannot happen short of a hand-edited store.
+		return portal.Receipt{}, fmt.Errorf("%w: dossier %s is %s, not queued", storage.ErrStateConflict, it.DossierID, v.State)
+	}
+	m := manifestOf(v, unit)
+	if err := d.withAuditHead(ctx, &m); err != nil {
 		return portal.Receipt{}, err
 	}
 	sub := portal.Submission{IdemKey: it.IdemKey, Manifest: m,
@@ -267,7 +305,9 @@ func (u *Uploader) upload(ctx context.Context, it storage.OutboxItem) (portal.Re
 	}
 	var saveErr error
 	sub.OnUploadCreated = func(name, url string) {
-		if err := d.db.SaveUpload(ctx, storage.Upload{DossierID: it.DossierID, Name: name, SHA256: sums[name], URL: url}); err != nil && saveErr == nil {
+		if err := d.db.Update(ctx, "save upload", func(tx *storage.Tx) error {
+			return tx.Uploads().Save(storage.Upload{DossierID: it.DossierID, Name: name, SHA256: sums[name], URL: url})
+		}); err != nil && saveErr == nil {
 			saveErr = err
 		}
 		storage.CrashPoint(CrashUploadCreated)
@@ -283,21 +323,28 @@ func (u *Uploader) upload(ctx context.Context, it storage.OutboxItem) (portal.Re
 	return rec, err
 }
 
-// done records the portal's receipt. Its steps are ordered so that a crash between any two is repaired
-// by the next attempt: dossier row, state, outbox item, then the token and upload URLs are forgotten.
+// done records the portal's receipt in one step: the status token and the payment request, the portal code
+// and status on the dossier, the move to Submitted with its audit row, the outbox item done, and the
+// citizen's token and upload URLs forgotten. A crash before the commit uploads again under the same
+// idempotency key: the portal answers with the dossier it already holds.
 func (u *Uploader) done(ctx context.Context, it storage.OutboxItem, rec portal.Receipt) error {
 	d := u.Desk
 	res, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	row, err := d.db.Dossier(ctx, it.DossierID)
-	if err != nil {
-		return err
+	var sealed []byte
+	if rec.StatusToken != "" {
+		if sealed, err = d.sealStatusToken(it.DossierID, rec.StatusToken); err != nil {
+			return err
+		}
 	}
-	if State(row.State) != Submitted {
-		// The status token and the payment request first: a crash after them repeats them harmlessly.
-		if err := d.recordPortalAnswer(ctx, it.DossierID, rec); err != nil {
+	err = d.db.Update(ctx, "finish upload", func(tx *storage.Tx) error {
+		row, err := tx.Dossiers().Get(it.DossierID)
+		if err != nil {
+			return err
+		}
+		if err := d.recordPortalAnswer(tx, it.DossierID, rec, sealed); err != nil {
 			return err
 		}
 		row.PortalCode, row.PortalStatus, row.LastError = rec.PortalCode, rec.Status, ""
@@ -309,31 +356,23 @@ func (u *Uploader) done(ctx context.Context, it storage.OutboxItem, rec portal.R
 		if err := encodeRecord(&row, r); err != nil {
 			return err
 		}
-		if err := d.db.UpdateDossier(ctx, row); err != nil {
+		if err := tx.Dossiers().Update(row); err != nil {
 			return err
 		}
-		if err := d.move(ctx, it.DossierID, Queued, Submitted, map[string]any{"portal_code": rec.PortalCode, "status": rec.Status}); err != nil {
+		if err := d.moveTx(tx, it.DossierID, State(row.State), Submitted, map[string]any{"portal_code": rec.PortalCode, "status": rec.Status}); err != nil {
 			return err
 		}
-	}
-	if err := d.db.Done(ctx, it.ID, res); err != nil {
-		return err
-	}
-	if err := d.ForgetAuthorization(ctx, it.DossierID); err != nil {
+		if err := tx.Outbox().Done(it.ID, res); err != nil {
+			return err
+		}
+		return forgetTx(tx, it.DossierID)
+	})
+	if err != nil {
 		return err
 	}
 	u.logf("dossier %s submitted: portal code %s", it.DossierID, rec.PortalCode)
 	u.changed(it.DossierID)
 	return nil
-}
-
-func (d *outboxSvc) setLastError(ctx context.Context, id, msg string) error {
-	row, err := d.db.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	row.LastError = msg
-	return d.db.UpdateDossier(ctx, row)
 }
 
 // Run drains the outbox until ctx ends, polling every interval when idle. It never returns early
@@ -379,19 +418,19 @@ func (u *Uploader) Drain(ctx context.Context) error {
 	}
 }
 
-// Retry puts a failed dossier back in the queue with the authorization it already has.
+// Retry puts a failed dossier back in the queue with the authorization it already has, in one step.
 func (d *outboxSvc) Retry(ctx context.Context, id string) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	v, err := d.Dossier(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := checkMove(id, v.State, Queued); err != nil {
-		return err
-	}
-	if err := d.db.Retry(ctx, id); err != nil {
-		return err
-	}
-	return d.move(ctx, id, v.State, Queued, map[string]any{"retry": true})
+	return d.db.Update(ctx, "retry dossier", func(tx *storage.Tx) error {
+		st, err := stateTx(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkMove(id, st, Queued); err != nil {
+			return err
+		}
+		if err := tx.Outbox().Retry(id); err != nil {
+			return err
+		}
+		return d.moveTx(tx, id, st, Queued, map[string]any{"retry": true})
+	})
 }

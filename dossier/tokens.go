@@ -1,5 +1,5 @@
-// Citizen tokens at rest: AES-GCM encrypted under a per-desk key file readable only by the user,
-// kept only until the dossier is submitted.
+// Citizen tokens at rest: AES-GCM encrypted under a per-desk key file readable only by the user, kept in
+// the store's per-dossier secrets (deleted with the dossier) only until the dossier is submitted.
 
 package dossier
 
@@ -63,43 +63,58 @@ func (d *secretSvc) tokenKey() ([]byte, error) {
 	return key, nil
 }
 
-func tokenSetting(id string) string { return "citizen-token." + id }
-
 func (d *secretSvc) saveToken(ctx context.Context, id string, tok portal.Token) error {
-	key, err := d.tokenKey()
+	sealed, err := d.sealToken(id, tok)
 	if err != nil {
 		return err
+	}
+	return d.db.Update(ctx, "save citizen token", func(tx *storage.Tx) error {
+		return tx.Secrets().Put(id, storage.SecretCitizenToken, sealed)
+	})
+}
+
+// sealToken encrypts the citizen's token for dossier id (base64 of nonce and ciphertext), before any
+// transaction: the key may come from the OS keyring.
+func (d *secretSvc) sealToken(id string, tok portal.Token) ([]byte, error) {
+	key, err := d.tokenKey()
+	if err != nil {
+		return nil, err
 	}
 	plain, err := json.Marshal(tok)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	gcm, err := cipher.NewGCM(block)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	nonce := make([]byte, gcm.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
-		return err
+		return nil, err
 	}
 	sealed := gcm.Seal(nonce, nonce, plain, []byte(id))
 	clear(plain)
-	return d.db.SetSetting(ctx, tokenSetting(id), base64.StdEncoding.EncodeToString(sealed))
+	return []byte(base64.StdEncoding.EncodeToString(sealed)), nil
 }
 
 func (d *secretSvc) loadToken(ctx context.Context, id string) (portal.Token, error) {
-	enc, err := d.db.Setting(ctx, tokenSetting(id))
-	if errors.Is(err, storage.ErrNotFound) || (err == nil && enc == "") {
+	var enc []byte
+	err := d.db.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		enc, err = tx.Secrets().Get(id, storage.SecretCitizenToken)
+		return err
+	})
+	if errors.Is(err, storage.ErrNotFound) {
 		return portal.Token{}, ErrNoAuthorization
 	}
 	if err != nil {
 		return portal.Token{}, err
 	}
-	sealed, err := base64.StdEncoding.DecodeString(enc)
+	sealed, err := base64.StdEncoding.DecodeString(string(enc))
 	if err != nil {
 		return portal.Token{}, fmt.Errorf("%w (stored token unreadable)", ErrNoAuthorization)
 	}
@@ -131,20 +146,27 @@ func (d *secretSvc) loadToken(ctx context.Context, id string) (portal.Token, err
 }
 
 func (d *secretSvc) deleteToken(ctx context.Context, id string) error {
-	return d.db.SetSetting(ctx, tokenSetting(id), "")
+	return d.db.Update(ctx, "delete citizen token", func(tx *storage.Tx) error {
+		return tx.Secrets().Delete(id, storage.SecretCitizenToken)
+	})
 }
 
 // ForgetAuthorization deletes the citizen's token and the recorded upload URLs of a dossier: called when the
 // dossier is submitted, and when the officer abandons or exports it for a manual upload.
 func (d *secretSvc) ForgetAuthorization(ctx context.Context, id string) error {
-	if err := d.deleteToken(ctx, id); err != nil {
-		return err
-	}
-	return d.db.DeleteUploads(ctx, id)
+	return d.db.Update(ctx, "forget authorization", func(tx *storage.Tx) error { return forgetTx(tx, id) })
 }
 
-// auditAuthorization records what the citizen approved (who, how, which scopes), never the token itself.
-func (d *secretSvc) auditAuthorization(ctx context.Context, id string, tok portal.Token) error {
+// forgetTx deletes the citizen's token and the upload URLs of dossier id inside tx.
+func forgetTx(tx *storage.Tx, id string) error {
+	if err := tx.Secrets().Delete(id, storage.SecretCitizenToken); err != nil {
+		return err
+	}
+	return tx.Uploads().Delete(id)
+}
+
+// auditAuthorization records inside tx what the citizen approved (who, how, which scopes), never the token itself.
+func (d *secretSvc) auditAuthorization(tx *storage.Tx, id string, tok portal.Token) error {
 	scopes := tok.Scopes
 	if len(scopes) == 0 {
 		scopes = []string{portal.ScopeSubmit}
@@ -157,5 +179,5 @@ func (d *secretSvc) auditAuthorization(ctx context.Context, id string, tok porta
 	if !tok.Expiry.IsZero() {
 		detail["expires"] = tok.Expiry.UTC().Format(time.RFC3339)
 	}
-	return d.db.Audit(ctx, d.actor(), "citizen.authorized", id, detail)
+	return tx.Audit(d.actor(), "citizen.authorized", id, detail)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"sohoa/portal"
+	"sohoa/storage"
 )
 
 func tokenDesk(t *testing.T) *Desk {
@@ -29,10 +30,17 @@ func TestTokenEncryptedAtRest(t *testing.T) {
 	ctx := context.Background()
 	d := tokenDesk(t)
 	tok := portal.Token{AccessToken: "secret-access-token-4711", Subject: "049195000123", Expiry: time.Now().Add(time.Hour)}
+	for _, id := range []string{"X", "Y"} {
+		if err := d.db.Update(ctx, "dossier", func(tx *storage.Tx) error {
+			return tx.Dossiers().Create(storage.Dossier{ID: id, UnitCode: "U", ProcedureCode: "P", Channel: 1})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := d.saveToken(ctx, "X", tok); err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := d.db.Setting(ctx, tokenSetting("X"))
+	stored := secretOf(t, d, "X")
 	if stored == "" || bytes.Contains([]byte(stored), []byte("secret-access-token")) {
 		t.Fatalf("token stored in the clear: %q", stored)
 	}
@@ -46,7 +54,11 @@ func TestTokenEncryptedAtRest(t *testing.T) {
 		t.Fatalf("load: %+v %v", got, err)
 	}
 	// Bound to its dossier: the same ciphertext under another dossier does not decrypt.
-	d.db.SetSetting(ctx, tokenSetting("Y"), stored)
+	if err := d.db.Update(ctx, "move", func(tx *storage.Tx) error {
+		return tx.Secrets().Put("Y", storage.SecretCitizenToken, []byte(stored))
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := d.loadToken(ctx, "Y"); err == nil {
 		t.Error("a token moved to another dossier decrypted")
 	}
@@ -126,4 +138,17 @@ func TestHygieneOnceADay(t *testing.T) {
 	if d.db.Blobs().Has(sha) {
 		t.Error("the orphaned blob survived the next day's hygiene")
 	}
+}
+
+func secretOf(t *testing.T, d *Desk, id string) string {
+	t.Helper()
+	var v []byte
+	if err := d.db.View(context.Background(), func(tx *storage.Tx) error {
+		var err error
+		v, err = tx.Secrets().Get(id, storage.SecretCitizenToken)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return string(v)
 }

@@ -107,7 +107,7 @@ func (d *settingsSvc) ImportCatalog(ctx context.Context, name string, data []byt
 	d.mu.Lock()
 	d.cat = merged
 	d.mu.Unlock()
-	return c.Len(), d.db.Audit(ctx, d.actor(), "unit.catalog_imported", "", map[string]any{"file": filepath.Base(name), "procedures": c.Len()})
+	return c.Len(), d.audit(ctx, "unit.catalog_imported", "", map[string]any{"file": filepath.Base(name), "procedures": c.Len()})
 }
 
 // ImportFees reads the unit's fee rows (JSON or CSV, catalog.LoadFees), stores them and applies them:
@@ -134,7 +134,7 @@ func (d *settingsSvc) ImportFees(ctx context.Context, data []byte) (int, error) 
 	d.mu.Lock()
 	d.cat = d.cat.WithFees(t)
 	d.mu.Unlock()
-	return len(t.Rows), d.db.Audit(ctx, d.actor(), "unit.fees_imported", "", map[string]any{"rows": len(t.Rows)})
+	return len(t.Rows), d.audit(ctx, "unit.fees_imported", "", map[string]any{"rows": len(t.Rows)})
 }
 
 // ImportHolidays reads one year's holiday table (workdays.ImportTable: the JSON of
@@ -153,7 +153,7 @@ func (d *settingsSvc) ImportHolidays(ctx context.Context, data []byte) (int, err
 		return 0, err
 	}
 	d.cal.SetTable(t)
-	return t.Year, d.db.Audit(ctx, d.actor(), "unit.holidays_imported", "", map[string]any{"year": t.Year, "inferred": t.Inferred})
+	return t.Year, d.audit(ctx, "unit.holidays_imported", "", map[string]any{"year": t.Year, "inferred": t.Inferred})
 }
 
 // HolidaysAhead reports on the current year and the coming one (the window warns when the coming
@@ -208,7 +208,7 @@ func (d *dossierSvc) SetCopies(ctx context.Context, id string, copies int) error
 	if err := d.updateRecord(ctx, id, func(r *Record) { r.Copies = copies }); err != nil {
 		return err
 	}
-	return d.db.Audit(ctx, d.actor(), "dossier.copies", id, map[string]any{"copies": copies})
+	return d.audit(ctx, "dossier.copies", id, map[string]any{"copies": copies})
 }
 
 func jsonIndent(v any) ([]byte, error) { return json.MarshalIndent(v, "", " ") }

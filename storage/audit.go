@@ -69,9 +69,11 @@ func (e AuditEntry) chainHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Audit appends an entry: actor did action on dossierID (may be ""), with detail marshalled
-// to JSON (a json.RawMessage or []byte holding JSON is stored as is). Never pass secrets.
-func (db *DB) Audit(ctx context.Context, actor, action, dossierID string, detail any) error {
+// Audit appends an entry inside the transaction of the change it records, so the change and its audit
+// row are committed together or not at all: actor did action on dossierID (may be ""), with detail
+// marshalled to JSON (a json.RawMessage or []byte holding JSON is stored as is). Never pass secrets.
+// This is the one place audit rows are written.
+func (tx *Tx) Audit(actor, action, dossierID string, detail any) error {
 	var raw []byte
 	switch d := detail.(type) {
 	case json.RawMessage:
@@ -81,46 +83,58 @@ func (db *DB) Audit(ctx context.Context, actor, action, dossierID string, detail
 	default:
 		var err error
 		if raw, err = json.Marshal(detail); err != nil {
-			return fmt.Errorf("audit %s: %w: detail: %w", action, ErrInvalid, err)
+			return kept(fmt.Errorf("audit %s: %w: detail: %w", action, ErrInvalid, err))
 		}
 	}
 	if len(raw) == 0 {
 		raw = []byte("null")
 	}
 	if !json.Valid(raw) {
-		return fmt.Errorf("audit %s: %w: detail is not valid JSON", action, ErrInvalid)
+		return kept(fmt.Errorf("audit %s: %w: detail is not valid JSON", action, ErrInvalid))
 	}
 	if action == "" {
-		return fmt.Errorf("audit: %w: empty action", ErrInvalid)
+		return kept(fmt.Errorf("audit: %w: empty action", ErrInvalid))
 	}
-	return db.write(ctx, "audit "+action, func(tx *sql.Tx) error {
-		e := AuditEntry{ID: 1, PrevHash: genesisHash, At: db.now(), Actor: actor, Action: action, DossierID: dossierID, Detail: raw}
-		var lastID int64
-		var lastHash string
-		err := tx.QueryRowContext(ctx, `SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&lastID, &lastHash)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return err
-		default:
-			e.ID, e.PrevHash = lastID+1, lastHash
-		}
-		e.Hash = e.chainMAC(db.auditKey)
-		_, err = tx.ExecContext(ctx, `INSERT INTO audit (id, at, actor, action, dossier_id, detail, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, nanos(e.At), e.Actor, e.Action, e.DossierID, string(e.Detail), e.PrevHash, e.Hash)
+	if !tx.write {
+		return kept(fmt.Errorf("audit %s: %w: inside a read transaction", action, ErrInvalid))
+	}
+	e := AuditEntry{ID: 1, PrevHash: genesisHash, At: tx.db.now(), Actor: actor, Action: action, DossierID: dossierID, Detail: raw}
+	var lastID int64
+	var lastHash string
+	err := tx.queryRow(`SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1`).Scan(&lastID, &lastHash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
 		return err
-	})
+	default:
+		e.ID, e.PrevHash = lastID+1, lastHash
+	}
+	e.Hash = e.chainMAC(tx.db.auditKey)
+	_, err = tx.exec(`INSERT INTO audit (id, at, actor, action, dossier_id, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, nanos(e.At), e.Actor, e.Action, e.DossierID, string(e.Detail), e.PrevHash, e.Hash)
+	return err
 }
 
 // AuditLog returns the audit entries of dossierID, or all entries when dossierID is "", oldest first.
 func (db *DB) AuditLog(ctx context.Context, dossierID string) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := db.View(ctx, func(tx *Tx) error {
+		var err error
+		out, err = tx.AuditLog(dossierID)
+		return err
+	})
+	return out, err
+}
+
+// AuditLog returns the audit entries of dossierID, or all entries when dossierID is "", oldest first.
+func (tx *Tx) AuditLog(dossierID string) ([]AuditEntry, error) {
 	q := `SELECT id, at, actor, action, dossier_id, detail, prev_hash, hash FROM audit`
 	var args []any
 	if dossierID != "" {
 		q += ` WHERE dossier_id = ?`
 		args = append(args, dossierID)
 	}
-	rows, err := db.sql.QueryContext(ctx, q+` ORDER BY id`, args...)
+	rows, err := tx.query(q+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, dbErr("read audit log", err)
 	}
@@ -261,7 +275,7 @@ const auditKeyFile = "audit.key"
 // to their head under the MAC, records how many there were and whether they verified. A log whose
 // rows do not verify as a plain chain (the key was lost, or rows were altered) is left for
 // VerifyAudit to report rather than anchored over.
-func (db *DB) loadAuditKey(ctx context.Context) error {
+func loadAuditKey(db *DB, ctx context.Context) error {
 	key, created, err := deskkey.GetOrCreate(db.dir, auditKeyFile, "audit-key:"+db.id, true)
 	if err != nil {
 		return fmt.Errorf("audit key: %w", err)
@@ -276,14 +290,16 @@ func (db *DB) loadAuditKey(ctx context.Context) error {
 	if err != nil || n == 0 {
 		return dbErr("anchor audit log", err)
 	}
-	if err := db.verifyLegacy(ctx); err != nil {
+	if err := verifyLegacy(db, ctx); err != nil {
 		return nil
 	}
-	return db.Audit(ctx, "system", ActionAuditAnchored, "", map[string]any{"legacy_rows": n, "legacy_head": head})
+	return db.Update(ctx, "anchor audit log", func(tx *Tx) error {
+		return tx.Audit("system", ActionAuditAnchored, "", map[string]any{"legacy_rows": n, "legacy_head": head})
+	})
 }
 
 // verifyLegacy checks that every row chains by plain SHA-256 (a log from before the MAC).
-func (db *DB) verifyLegacy(ctx context.Context) error {
+func verifyLegacy(db *DB, ctx context.Context) error {
 	rows, err := db.sql.QueryContext(ctx, `SELECT id, at, actor, action, dossier_id, detail, prev_hash, hash FROM audit ORDER BY id`)
 	if err != nil {
 		return err

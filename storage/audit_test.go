@@ -19,7 +19,7 @@ import (
 func fillAudit(t *testing.T, db *DB, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
-		if err := db.Audit(context.Background(), "nv.an", "page.add", "D1", map[string]any{"page": i}); err != nil {
+		if err := tAudit(db, context.Background(), "nv.an", "page.add", "D1", map[string]any{"page": i}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -32,13 +32,13 @@ func TestAuditChainVerifies(t *testing.T) {
 		t.Fatalf("empty log: %v", err)
 	}
 	fillAudit(t, db, 3)
-	if err := db.Audit(ctx, "system", "app.start", "", nil); err != nil {
+	if err := tAudit(db, ctx, "system", "app.start", "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Audit(ctx, "nv.an", "dossier.sign", "D2", json.RawMessage(`{"signer":"Nguyễn Văn An"}`)); err != nil {
+	if err := tAudit(db, ctx, "nv.an", "dossier.sign", "D2", json.RawMessage(`{"signer":"Nguyễn Văn An"}`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Audit(ctx, "nv.an", "x", "", json.RawMessage(`{broken`)); !errors.Is(err, ErrInvalid) {
+	if err := tAudit(db, ctx, "nv.an", "x", "", json.RawMessage(`{broken`)); !errors.Is(err, ErrInvalid) {
 		t.Errorf("Audit(invalid JSON) = %v, want ErrInvalid", err)
 	}
 	if err := db.VerifyAudit(ctx); err != nil {
@@ -65,7 +65,7 @@ func TestAuditConcurrentAppendsChain(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 10; i++ {
-				if err := db.Audit(context.Background(), "w", "tick", "", i); err != nil {
+				if err := tAudit(db, context.Background(), "w", "tick", "", i); err != nil {
 					t.Error(err)
 				}
 			}

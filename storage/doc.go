@@ -8,6 +8,11 @@
 // whose database is missing, empty or another folder's (ErrFolderDamaged) and changes nothing;
 // Repair (sohoa doctor) rebuilds it around its blobs.
 //
+// Every step is one unit of work: DB.Update runs a function in one write transaction, DB.View in one read
+// snapshot, and the function reaches the repositories (Dossiers, Components, Pages, Files, Outbox,
+// Uploads, Payments, Settings, Secrets) and the audit append (Tx.Audit) from its Tx. A step's rows, its
+// state move and its audit row are committed together or not at all.
+//
 // Rows come after blobs: write the blob with Blobs().Put, then the row that references it.
 // A crash in between leaves an orphan blob that CollectGarbage removes later, and only on a
 // folder whose identity checks out, after GCGrace.

@@ -7,7 +7,6 @@ package storage
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -59,11 +58,11 @@ func Diagnose(ctx context.Context, dir string) (Diagnosis, error) {
 		return Diagnosis{}, err
 	}
 	defer db.Close()
-	return db.diagnose(ctx)
+	return diagnose(db, ctx)
 }
 
 // diagnose reports the state of an open, healthy folder.
-func (db *DB) diagnose(ctx context.Context) (Diagnosis, error) {
+func diagnose(db *DB, ctx context.Context) (Diagnosis, error) {
 	d := Diagnosis{Dir: db.dir, DBIdentity: db.id}
 	var err error
 	if d.Identity, err = db.blobs.readIdentity(); err != nil {
@@ -129,20 +128,20 @@ func Repair(ctx context.Context, dir string) (Diagnosis, string, error) {
 		return Diagnosis{}, moved, err
 	}
 	defer db.Close()
-	orphans, err := db.orphans(ctx)
+	orphans, err := orphans(db, ctx)
 	if err != nil {
 		return Diagnosis{}, moved, err
 	}
 	now := db.now()
 	var kinds = map[string]int{}
-	err = db.write(ctx, "index recovered files", func(tx *sql.Tx) error {
+	err = db.Update(ctx, "index recovered files", func(tx *Tx) error {
 		for _, b := range orphans {
 			kind, size, err := db.blobs.sniff(b.sha)
 			if err != nil {
 				return err
 			}
 			kinds[kind]++
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recovered (blob, kind, size, found_at) VALUES (?, ?, ?, ?)`,
+			if _, err := tx.exec(`INSERT OR IGNORE INTO recovered (blob, kind, size, found_at) VALUES (?, ?, ?, ?)`,
 				b.sha, kind, size, nanos(now)); err != nil {
 				return err
 			}
@@ -156,10 +155,12 @@ func Repair(ctx context.Context, dir string) (Diagnosis, string, error) {
 	if moved != "" {
 		detail["problem"], detail["damaged_database"] = fd.Problem, filepath.Base(moved)
 	}
-	if err := db.Audit(ctx, "doctor", "folder.repaired", "", detail); err != nil {
+	if err := db.Update(ctx, "audit folder.repaired", func(tx *Tx) error {
+		return tx.Audit("doctor", "folder.repaired", "", detail)
+	}); err != nil {
 		return Diagnosis{}, moved, err
 	}
-	d, err := db.diagnose(ctx)
+	d, err := diagnose(db, ctx)
 	return d, moved, err
 }
 

@@ -1,12 +1,12 @@
-// Migration 00003: the stored figure columns follow the record and the pages (hostile records included),
-// survive the retention purge, are backfilled on an older database; payments and followed dossiers.
+// The typed columns the figures read (migrations 00003 and 00004): written with the row by the desk, page
+// counts kept by the Pages repository and not lowered by the retention purge, no trigger left; the secrets
+// moved out of the settings on an older database; payments and followed dossiers.
 
 package storage
 
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -16,91 +16,46 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
-type figCols struct {
-	submitted, result, vneid, pages, comps, bits, dur int64
-}
-
-func readFigCols(t *testing.T, db *DB, id string) figCols {
-	t.Helper()
-	var c figCols
-	if err := db.SQL().QueryRow(`SELECT submitted_at, result_at, vneid, page_count, component_count, fig_bits, fig_dur FROM dossiers WHERE id = ?`, id).
-		Scan(&c.submitted, &c.result, &c.vneid, &c.pages, &c.comps, &c.bits, &c.dur); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func TestFigureColumnsFollowRecord(t *testing.T) {
+func TestTypedColumnsRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	vn := time.FixedZone("ICT", 7*3600)
-	created := time.Date(2026, 11, 29, 23, 59, 59, 999999999, vn)
-	sub := created.Add(5 * time.Minute)
-	res := time.Date(2026, 12, 1, 15, 0, 0, 123456000, time.UTC)
-	rec, _ := json.Marshal(map[string]any{"submitted_at": sub, "result_at": res, "vneid": true, "applicant": map[string]any{"vneid": false}})
-	d := Dossier{ID: "F1", UnitCode: "U", ProcedureCode: "P", Officer: "O", State: StateSubmitted, Channel: 1, Data: rec,
-		CreatedAt: created, ReceivedAt: created, AppointmentAt: created.Add(48 * time.Hour), PortalStatus: 10}
-	if err := db.CreateDossier(ctx, d); err != nil {
+	sub, res := time.Unix(2000, 5).UTC(), time.Unix(3000, 0).UTC()
+	d := Dossier{ID: "T1", UnitCode: "U", ProcedureCode: "P", Officer: "O", Channel: 1, CreatedAt: time.Unix(1000, 0),
+		Data: []byte(`{"submitted_at": "not what the column says"}`), SubmittedAt: sub, VNeID: true}
+	if err := tCreateDossier(db, ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	c := readFigCols(t, db, "F1")
-	if c.submitted != sub.UnixNano() || c.result != res.UnixNano() || c.vneid != 1 || c.dur != sub.Sub(created).Nanoseconds() {
-		t.Fatalf("columns %+v; want submitted %d result %d", c, sub.UnixNano(), res.UnixNano())
+	got, err := tDossier(db, ctx, "T1")
+	if err != nil || !got.SubmittedAt.Equal(sub) || !got.VNeID || !got.ResultAt.IsZero() {
+		t.Fatalf("created %+v %v", got, err)
 	}
-	// state submitted (4), status 10, vneid, on time (result before the appointment).
-	if want := int64(4 | 10<<3 | 1<<7 | 1<<8); c.bits != want {
-		t.Errorf("fig_bits %b, want %b", c.bits, want)
-	}
-	// Hostile or odd records: what Go's time.Parse(RFC3339Nano) would not read counts as absent.
-	for data, want := range map[string]figCols{
-		`{"submitted_at": "2026-11-30T08:`:                         {},
-		`{"submitted_at": 12, "vneid": "true", "result_at": null}`: {},
-		`not json at all`: {},
-		`{"submitted_at": "2026-11-30 08:50:00", "result_at": "2026-11-30T08:50:00"}`: {},
-		`{"submitted_at": "2026-11-30T01:50:00Z", "vneid": true}`:                     {submitted: time.Date(2026, 11, 30, 1, 50, 0, 0, time.UTC).UnixNano(), vneid: 1},
-		`{"result_at": "2026-11-30T08:50:00.5+07:00"}`:                                {result: time.Date(2026, 11, 30, 1, 50, 0, 500000000, time.UTC).UnixNano()},
-		`{"result_at": "2026-11-30T08:50:00.000000001-01:30"}`:                        {result: time.Date(2026, 11, 30, 10, 20, 0, 1, time.UTC).UnixNano()},
-		`{"nested": {"submitted_at": "2026-11-30T01:50:00Z", "vneid": true}}`:         {},
-	} {
-		if _, err := db.SQL().ExecContext(ctx, `UPDATE dossiers SET data = ? WHERE id = 'F1'`, data); err != nil {
-			t.Fatal(err)
-		}
-		got := readFigCols(t, db, "F1")
-		if got.submitted != want.submitted || got.result != want.result || got.vneid != want.vneid {
-			t.Errorf("%s: got %+v, want %+v", data, got, want)
-		}
-		if want.submitted == 0 && got.dur != -1 {
-			t.Errorf("%s: fig_dur %d without a submission time", data, got.dur)
-		}
-	}
-	// Status 9 without a result time: the row's update time is the result (after the appointment: overdue).
-	if _, err := db.SQL().ExecContext(ctx, `UPDATE dossiers SET data = '{}', portal_status = 9, updated_at = ? WHERE id = 'F1'`,
-		created.Add(72*time.Hour).UnixNano()); err != nil {
+	got.ResultAt, got.VNeID = res, false
+	if err := tUpdateDossier(db, ctx, got); err != nil {
 		t.Fatal(err)
 	}
-	if c := readFigCols(t, db, "F1"); c.bits>>8&3 != 2 || c.bits>>3&15 != 9 {
-		t.Errorf("status 9 late: bits %b", c.bits)
+	if got, err = tDossier(db, ctx, "T1"); err != nil || !got.ResultAt.Equal(res) || got.VNeID {
+		t.Fatalf("updated %+v %v", got, err)
 	}
-	// Refused: not judged; an out-of-range status is 15.
-	if _, err := db.SQL().ExecContext(ctx, `UPDATE dossiers SET portal_status = 3 WHERE id = 'F1'`); err != nil {
+	var triggers int
+	if err := db.SQL().QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name NOT LIKE 'audit_%'`).Scan(&triggers); err != nil || triggers != 0 {
+		t.Errorf("%d triggers besides the audit log's (%v)", triggers, err)
+	}
+}
+
+func counts(t *testing.T, db *DB, id string) (int, int) {
+	t.Helper()
+	d, err := tDossier(db, context.Background(), id)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if c := readFigCols(t, db, "F1"); c.bits>>8&3 != 0 {
-		t.Errorf("refused judged: bits %b", c.bits)
-	}
-	if _, err := db.SQL().ExecContext(ctx, `UPDATE dossiers SET portal_status = 42 WHERE id = 'F1'`); err != nil {
-		t.Fatal(err)
-	}
-	if c := readFigCols(t, db, "F1"); c.bits>>3&15 != 15 {
-		t.Errorf("status 42: bits %b", c.bits)
-	}
+	return d.PageCount, d.ComponentCount
 }
 
 func TestPageCountsSurvivePurge(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	now := time.Now()
-	if err := db.CreateDossier(ctx, Dossier{ID: "P1", UnitCode: "U", ProcedureCode: "P", Officer: "O", Channel: 1, CreatedAt: now}); err != nil {
+	if err := tCreateDossier(db, ctx, Dossier{ID: "P1", UnitCode: "U", ProcedureCode: "P", Officer: "O", Channel: 1, CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	blob, err := db.Blobs().PutBytes([]byte("page"))
@@ -109,26 +64,26 @@ func TestPageCountsSurvivePurge(t *testing.T) {
 	}
 	var ids []int64
 	for _, comp := range []string{"TP1", "TP1", "TP2"} {
-		if err := db.SaveComponent(ctx, Component{DossierID: "P1", Code: comp}); err != nil {
+		if err := tSaveComponent(db, ctx, Component{DossierID: "P1", Code: comp}); err != nil {
 			t.Fatal(err)
 		}
-		id, err := db.AddPage(ctx, Page{DossierID: "P1", ComponentCode: comp, Position: -1, Blob: blob, Format: "jpeg", DPI: 300, Width: 1, Height: 1})
+		id, err := tAddPage(db, ctx, Page{DossierID: "P1", ComponentCode: comp, Position: -1, Blob: blob, Format: "jpeg", DPI: 300, Width: 1, Height: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, id)
 	}
-	if c := readFigCols(t, db, "P1"); c.pages != 3 || c.comps != 2 || c.bits>>10&65535 != 2 || c.bits>>26 != 3 {
-		t.Fatalf("after 3 pages: %+v", c)
+	if p, c := counts(t, db, "P1"); p != 3 || c != 2 {
+		t.Fatalf("after 3 pages: %d pages, %d components", p, c)
 	}
 	// The officer deletes TP2's only page, then one of TP1's: counts follow.
 	for _, id := range []int64{ids[2], ids[0]} {
-		if err := db.DeletePage(ctx, id); err != nil {
+		if err := tDeletePage(db, ctx, id); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if c := readFigCols(t, db, "P1"); c.pages != 1 || c.comps != 1 {
-		t.Fatalf("after deleting: %+v", c)
+	if p, c := counts(t, db, "P1"); p != 1 || c != 1 {
+		t.Fatalf("after deleting: %d pages, %d components", p, c)
 	}
 	// Submitted, then purged: what was digitized stays counted.
 	if _, err := db.SQL().ExecContext(ctx, `UPDATE dossiers SET state = 'submitted', updated_at = ? WHERE id = 'P1'`, now.Add(-72*time.Hour).UnixNano()); err != nil {
@@ -138,26 +93,32 @@ func TestPageCountsSurvivePurge(t *testing.T) {
 	if err != nil || r.Pages != 1 {
 		t.Fatalf("purge %+v %v", r, err)
 	}
-	if c := readFigCols(t, db, "P1"); c.pages != 1 || c.comps != 1 {
-		t.Errorf("after purge: %+v", c)
+	if p, c := counts(t, db, "P1"); p != 1 || c != 1 {
+		t.Errorf("after purge: %d pages, %d components", p, c)
 	}
 }
 
-// TestMigrationBackfills opens a database at schema 2 with history, then applies 00003.
+// TestMigrationBackfills opens a database at schema 2 with history and tokens in the settings, then
+// applies 00003 and 00004: the counts and record columns are filled, the tokens move to the secrets.
 func TestMigrationBackfills(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := openTest2(t, dir)
 	rec := `{"submitted_at":"2026-12-01T10:30:00+07:00","vneid":true}`
+	created := time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("", 7*3600))
 	if _, err := db.ExecContext(ctx, `INSERT INTO dossiers (id, unit_code, procedure_code, officer, state, channel, training, applicant_name,
 		applicant_id, data, created_at, updated_at, received_at, appointment_at, portal_code, portal_status, last_error)
-		VALUES ('B1', 'U', 'P', 'Lan', 'submitted', 1, 0, 'A', '1', ?, ?, 0, 0, 0, 'X', 2, '')`, rec,
-		time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("", 7*3600)).UnixNano()); err != nil {
+		VALUES ('B1', 'U', 'P', 'Lan', 'submitted', 1, 0, 'A', '1', ?, ?, 0, 0, 0, 'X', 2, '')`, rec, created.UnixNano()); err != nil {
 		t.Fatal(err)
 	}
 	for i, comp := range []string{"TP1", "TP1", "TP2"} {
 		if _, err := db.ExecContext(ctx, `INSERT INTO pages (dossier_id, component_code, position, blob, format, dpi, width, height, rotation, blank, source, created_at)
 			VALUES ('B1', ?, ?, 'b', 'jpeg', 300, 1, 1, 0, 0, 's', 0)`, comp, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, v := range map[string]string{"citizen-token.B1": "c1", "status-token.B1": "s1", "citizen-token.GONE": "c2", "unit.current": "U"} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, k, v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -167,14 +128,35 @@ func TestMigrationBackfills(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	c := readFigCols(t, s, "B1")
-	if c.pages != 3 || c.comps != 2 || c.vneid != 1 || c.dur != int64(30*time.Minute) || c.bits&7 != 4 {
-		t.Errorf("backfilled %+v", c)
+	d, err := tDossier(s, ctx, "B1")
+	if err != nil || d.PageCount != 3 || d.ComponentCount != 2 || !d.VNeID || !d.SubmittedAt.Equal(created.Add(30*time.Minute)) {
+		t.Errorf("backfilled %+v %v", d, err)
 	}
-	var key int64
-	var officer string
-	if err := s.SQL().QueryRow(`SELECT k.id, k.officer FROM dossiers d JOIN figure_keys k ON k.id = d.fig_key WHERE d.id = 'B1'`).Scan(&key, &officer); err != nil || officer != "Lan" {
-		t.Errorf("figure key %d %q %v", key, officer, err)
+	err = s.View(ctx, func(tx *Tx) error {
+		for kind, want := range map[string]string{SecretCitizenToken: "c1", SecretStatusToken: "s1"} {
+			if v, err := tx.Secrets().Get("B1", kind); err != nil || string(v) != want {
+				t.Errorf("secret %s = %q, %v", kind, v, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := s.SQL().QueryRow(`SELECT count(*) FROM settings WHERE key LIKE '%token%'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d tokens left in the settings (%v)", left, err)
+	}
+	if v, err := s.Setting(ctx, "unit.current"); err != nil || v != "U" {
+		t.Errorf("unit.current = %q %v", v, err)
+	}
+	// Deleting the dossier deletes its secrets.
+	if err := s.Update(ctx, "delete", func(tx *Tx) error { return tx.Dossiers().Delete("B1") }); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.SQL().QueryRow(`SELECT count(*) FROM secrets`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d secrets outlive their dossier (%v)", n, err)
 	}
 }
 
@@ -204,42 +186,42 @@ func TestPaymentsAndFollowed(t *testing.T) {
 	db := openTest(t)
 	for i, st := range []string{StateSubmitted, StateSubmitted, StateSubmitted, StateQueued} {
 		id := string(rune('A' + i))
-		if err := db.CreateDossier(ctx, Dossier{ID: id, UnitCode: "U", ProcedureCode: "P", Officer: "O", State: st, Channel: 1,
+		if err := tCreateDossier(db, ctx, Dossier{ID: id, UnitCode: "U", ProcedureCode: "P", Officer: "O", State: st, Channel: 1,
 			CreatedAt: time.Unix(int64(1000+i), 0), PortalStatus: []int{2, 10, 10, 0}[i]}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SavePayment(ctx, Payment{DossierID: "Z", Amount: 1, Reference: "r"}); !errors.Is(err, ErrNotFound) {
+	if err := tSavePayment(db, ctx, Payment{DossierID: "Z", Amount: 1, Reference: "r"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("payment of a missing dossier: %v", err)
 	}
 	for _, bad := range []Payment{{DossierID: "A", Amount: -1, Reference: "r"}, {DossierID: "A", Amount: 1}} {
-		if err := db.SavePayment(ctx, bad); !errors.Is(err, ErrInvalid) {
+		if err := tSavePayment(db, ctx, bad); !errors.Is(err, ErrInvalid) {
 			t.Errorf("bad payment %+v: %v", bad, err)
 		}
 	}
-	if _, err := db.Payment(ctx, "A"); !errors.Is(err, ErrNotFound) {
+	if _, err := tPayment(db, ctx, "A"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("no payment yet: %v", err)
 	}
 	// C is returned (final) but unpaid: still followed. B is returned and has no payment: not followed.
-	if err := db.SavePayment(ctx, Payment{DossierID: "C", Amount: 25000, Reference: "TT-C", URL: "u", QR: "q"}); err != nil {
+	if err := tSavePayment(db, ctx, Payment{DossierID: "C", Amount: 25000, Reference: "TT-C", URL: "u", QR: "q"}); err != nil {
 		t.Fatal(err)
 	}
-	ids, err := db.FollowedDossiers(ctx)
+	ids, err := tFollowedDossiers(db, ctx)
 	if err != nil || len(ids) != 2 || ids[0] != "A" || ids[1] != "C" {
 		t.Errorf("followed %v %v", ids, err)
 	}
 	paidAt := time.Unix(5000, 0).UTC()
-	if err := db.SavePayment(ctx, Payment{DossierID: "C", Amount: 25000, Reference: "TT-C", Paid: true, PaidAt: paidAt, RequestedAt: time.Unix(1, 0)}); err != nil {
+	if err := tSavePayment(db, ctx, Payment{DossierID: "C", Amount: 25000, Reference: "TT-C", Paid: true, PaidAt: paidAt, RequestedAt: time.Unix(1, 0)}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := db.Payment(ctx, "C")
+	p, err := tPayment(db, ctx, "C")
 	if err != nil || !p.Paid || !p.PaidAt.Equal(paidAt) || p.URL != "" || p.RequestedAt.Equal(time.Unix(1, 0)) {
 		t.Errorf("payment %+v %v (the first request time stays)", p, err)
 	}
-	if ids, _ := db.FollowedDossiers(ctx); len(ids) != 1 || ids[0] != "A" {
+	if ids, _ := tFollowedDossiers(db, ctx); len(ids) != 1 || ids[0] != "A" {
 		t.Errorf("followed after payment %v", ids)
 	}
-	if un, err := db.UnpaidPayments(ctx); err != nil || len(un) != 0 {
+	if un, err := tUnpaidPayments(db, ctx); err != nil || len(un) != 0 {
 		t.Errorf("unpaid %v %v", un, err)
 	}
 }

@@ -29,7 +29,7 @@ const blobReferencedSQL = `SELECT EXISTS (SELECT 1 FROM pages WHERE blob = ?1)
 	OR EXISTS (SELECT 1 FROM recovered WHERE blob = ?1)`
 
 // referencedBlobs returns the set of blob hashes that rows reference.
-func (db *DB) referencedBlobs(ctx context.Context) (map[string]bool, error) {
+func referencedBlobs(db *DB, ctx context.Context) (map[string]bool, error) {
 	rows, err := db.sql.QueryContext(ctx, referencesSQL)
 	if err != nil {
 		return nil, dbErr("list referenced blobs", err)
@@ -49,7 +49,7 @@ func (db *DB) referencedBlobs(ctx context.Context) (map[string]bool, error) {
 // Dangling returns, sorted, the blob hashes referenced by pages or files rows whose blob is
 // missing or corrupt. It reads every referenced blob, so it takes time on a large folder.
 func (db *DB) Dangling(ctx context.Context) ([]string, error) {
-	refs, err := db.rowBlobs(ctx)
+	refs, err := rowBlobs(db, ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,14 +72,14 @@ func (db *DB) Dangling(ctx context.Context) ([]string, error) {
 }
 
 // orphans returns the stored blobs that no row references.
-func (db *DB) orphans(ctx context.Context) ([]blobInfo, error) {
+func orphans(db *DB, ctx context.Context) ([]blobInfo, error) {
 	// List the files before reading the references: a blob stored and referenced
 	// meanwhile is then seen as referenced, never as an orphan.
 	all, err := db.blobs.list()
 	if err != nil {
 		return nil, err
 	}
-	refs, err := db.referencedBlobs(ctx)
+	refs, err := referencedBlobs(db, ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (db *DB) orphans(ctx context.Context) ([]blobInfo, error) {
 // OrphanBlobs returns, sorted, the blobs no row references (left by a crash between
 // the blob write and the row insert, or by deleted pages and files).
 func (db *DB) OrphanBlobs(ctx context.Context) ([]string, error) {
-	orphans, err := db.orphans(ctx)
+	orphans, err := orphans(db, ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -116,10 +116,10 @@ func (db *DB) CollectGarbage(ctx context.Context, olderThan time.Duration) (int,
 		return 0, fmt.Errorf("collect garbage: %w: negative age %s", ErrInvalid, olderThan)
 	}
 	olderThan = max(olderThan, GCGrace)
-	if err := db.verifyIdentity(ctx); err != nil {
+	if err := verifyIdentity(db, ctx); err != nil {
 		return 0, fmt.Errorf("collect garbage: %w", err)
 	}
-	orphans, err := db.orphans(ctx)
+	orphans, err := orphans(db, ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -148,7 +148,7 @@ func (db *DB) CollectGarbage(ctx context.Context, olderThan time.Duration) (int,
 }
 
 // rowBlobs returns the blobs pages and files rows reference (what must be readable).
-func (db *DB) rowBlobs(ctx context.Context) (map[string]bool, error) {
+func rowBlobs(db *DB, ctx context.Context) (map[string]bool, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT blob FROM pages UNION SELECT blob FROM files`)
 	if err != nil {
 		return nil, dbErr("list referenced blobs", err)

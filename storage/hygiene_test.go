@@ -20,7 +20,7 @@ func TestCrashBetweenBlobAndRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddPage(ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: kept, Format: "png"}); err != nil {
+	if _, err := tAddPage(db, ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: kept, Format: "png"}); err != nil {
 		t.Fatal(err)
 	}
 	// The "crash": the blob is written, the row never is.
@@ -93,13 +93,13 @@ func TestDanglingRows(t *testing.T) {
 		}
 		shas = append(shas, sha)
 	}
-	if _, err := db.AddPage(ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: shas[0], Format: "jpeg"}); err != nil {
+	if _, err := tAddPage(db, ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: shas[0], Format: "jpeg"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddPage(ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: shas[1], Format: "jpeg"}); err != nil {
+	if _, err := tAddPage(db, ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: shas[1], Format: "jpeg"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.AddFile(ctx, File{DossierID: "D", ComponentCode: "TP1", Name: "TP1.pdf", Role: "signed", Blob: shas[2]}); err != nil {
+	if _, err := tAddFile(db, ctx, File{DossierID: "D", ComponentCode: "TP1", Name: "TP1.pdf", Role: "signed", Blob: shas[2]}); err != nil {
 		t.Fatal(err)
 	}
 	// Blob 0 disappears, blob 2 rots on disk.
@@ -144,7 +144,7 @@ func TestGarbageCollectorSafety(t *testing.T) {
 		}
 		extra = append(extra, sha)
 	}
-	if err := db.SaveUpload(ctx, Upload{DossierID: "D", Name: "TP1.pdf", SHA256: extra[0], URL: "http://127.0.0.1/files/1"}); err != nil {
+	if err := tSaveUpload(db, ctx, Upload{DossierID: "D", Name: "TP1.pdf", SHA256: extra[0], URL: "http://127.0.0.1/files/1"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.SQL().Exec(`INSERT INTO recovered (blob, kind, size, found_at) VALUES (?, 'pdf', 1, 1)`, extra[1]); err != nil {

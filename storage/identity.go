@@ -154,7 +154,7 @@ func databaseIdentity(ctx context.Context, q interface {
 
 // checkIdentity compares the database's identity with the one beside the blobs, before any
 // migration touches the database. A database without identity beside blobs that have one is foreign.
-func (db *DB) checkIdentity(ctx context.Context) error {
+func checkIdentity(db *DB, ctx context.Context) error {
 	fileID, err := db.blobs.readIdentity()
 	if err != nil {
 		return err
@@ -181,7 +181,7 @@ func (db *DB) checkIdentity(ctx context.Context) error {
 // settleIdentity gives a new (or older, identity-less) folder its identity, database first so
 // that a crash never leaves an identity file the database does not hold, and writes the file
 // again where it was lost.
-func (db *DB) settleIdentity(ctx context.Context) error {
+func settleIdentity(db *DB, ctx context.Context) error {
 	if db.id == "" {
 		id := db.adopt
 		if id == "" {
@@ -190,8 +190,8 @@ func (db *DB) settleIdentity(ctx context.Context) error {
 				return err
 			}
 		}
-		err := db.write(ctx, "record folder identity", func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, settingFolderID, id)
+		err := db.Update(ctx, "record folder identity", func(tx *Tx) error {
+			_, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?)`, settingFolderID, id)
 			return err
 		})
 		if err != nil {
@@ -211,7 +211,7 @@ func (db *DB) settleIdentity(ctx context.Context) error {
 
 // verifyIdentity re-reads both copies of the folder identity and returns a *FolderDamagedError
 // when they no longer agree (the blobs were swapped or the identity file removed meanwhile).
-func (db *DB) verifyIdentity(ctx context.Context) error {
+func verifyIdentity(db *DB, ctx context.Context) error {
 	fileID, err := db.blobs.readIdentity()
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ func fillFolder(t *testing.T, n int) (dir string, shas []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.AddPage(ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: sha, Format: "png"}); err != nil {
+		if _, err := tAddPage(db, ctx, Page{DossierID: "D", ComponentCode: "TP1", Position: -1, Blob: sha, Format: "png"}); err != nil {
 			t.Fatal(err)
 		}
 		shas = append(shas, sha)
@@ -161,14 +161,14 @@ func TestIdentityWrittenAndAdopted(t *testing.T) {
 	if len(id) != 32 || strings.TrimSpace(string(file)) != id {
 		t.Fatalf("identity %q, file %q", id, file)
 	}
-	if err := db.verifyIdentity(ctx); err != nil {
+	if err := verifyIdentity(db, ctx); err != nil {
 		t.Fatal(err)
 	}
 	// A folder from before identities: no setting, no file. It is adopted at the next Open.
 	if _, err := db.SQL().Exec(`DELETE FROM settings WHERE key = ?`, settingFolderID); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.verifyIdentity(ctx); !errors.Is(err, ErrFolderDamaged) {
+	if err := verifyIdentity(db, ctx); !errors.Is(err, ErrFolderDamaged) {
 		t.Errorf("verifyIdentity after the setting went = %v", err)
 	}
 	db.Close()

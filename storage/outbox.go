@@ -1,10 +1,9 @@
 // The outbox: the only way out of the desk. One item per dossier, claimed under a lease
-// by the uploader, finished with Done or Fail; a crash resumes, never duplicates.
+// by the uploader, finished with Done or Fail; a crash resumes, never duplicates (the Outbox repository).
 
 package storage
 
 import (
-	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -42,6 +41,9 @@ type OutboxItem = model.OutboxItem
 // OutboxStats is the desk's record, kept by this store (defined in sohoa/desk/model).
 type OutboxStats = model.OutboxStats
 
+// Outbox is the repository of outbox items, reached from a Tx.
+type Outbox struct{ tx *Tx }
+
 const outboxColumns = `id, dossier_id, idem_key, state, attempts, next_at, lease_until, last_error, error_class, result, created_at, updated_at`
 
 // scanOutbox reads one outbox row.
@@ -65,7 +67,7 @@ func scanOutbox(row interface{ Scan(...any) error }) (OutboxItem, error) {
 // if the dossier already has an item, that item is returned unchanged (with its own key).
 // An empty idemKey gets a random one. ErrNotFound if the dossier does not exist;
 // ErrExists if idemKey is already used by another dossier.
-func (db *DB) Enqueue(ctx context.Context, dossierID, idemKey string) (OutboxItem, error) {
+func (r Outbox) Enqueue(dossierID, idemKey string) (OutboxItem, error) {
 	if idemKey == "" {
 		var b [16]byte
 		if _, err := rand.Read(b[:]); err != nil {
@@ -73,80 +75,69 @@ func (db *DB) Enqueue(ctx context.Context, dossierID, idemKey string) (OutboxIte
 		}
 		idemKey = hex.EncodeToString(b[:])
 	}
-	var it OutboxItem
-	err := db.write(ctx, "enqueue dossier "+dossierID, func(tx *sql.Tx) error {
-		now := nanos(db.now())
-		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (dossier_id, idem_key, state, next_at, lease_until, created_at, updated_at)
-			VALUES (?, ?, 'pending', 0, 0, ?, ?) ON CONFLICT (dossier_id) DO NOTHING`, dossierID, idemKey, now, now)
-		switch {
-		case isConstraint(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE):
-			return kept(fmt.Errorf("idempotency key %s: %w", idemKey, ErrExists))
-		case err != nil:
-			return noDossier(err, dossierID)
-		}
-		it, err = scanOutbox(tx.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE dossier_id = ?`, dossierID))
-		return err
-	})
-	return it, err
+	now := nanos(r.tx.db.now())
+	_, err := r.tx.exec(`INSERT INTO outbox (dossier_id, idem_key, state, next_at, lease_until, created_at, updated_at)
+		VALUES (?, ?, 'pending', 0, 0, ?, ?) ON CONFLICT (dossier_id) DO NOTHING`, dossierID, idemKey, now, now)
+	switch {
+	case isConstraint(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE):
+		return OutboxItem{}, kept(fmt.Errorf("idempotency key %s: %w", idemKey, ErrExists))
+	case err != nil:
+		return OutboxItem{}, noDossier(err, dossierID)
+	}
+	return r.Get(dossierID)
 }
 
 // Claim takes the next item to upload: the pending item due earliest (NextAt <= now), or a
 // claimed item whose lease expired (its worker died). It atomically marks it claimed until
 // now+lease and counts the attempt. ok is false when nothing is due.
-func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration) (OutboxItem, bool, error) {
+func (r Outbox) Claim(now time.Time, lease time.Duration) (OutboxItem, bool, error) {
 	if lease <= 0 {
-		return OutboxItem{}, false, fmt.Errorf("claim outbox item: %w: lease %s", ErrInvalid, lease)
+		return OutboxItem{}, false, kept(fmt.Errorf("claim outbox item: %w: lease %s", ErrInvalid, lease))
 	}
-	var it OutboxItem
-	var ok bool
-	err := db.write(ctx, "claim outbox item", func(tx *sql.Tx) error {
-		n := nanos(now)
-		row := tx.QueryRowContext(ctx, `UPDATE outbox SET state = 'claimed', lease_until = ?2, attempts = attempts + 1, updated_at = ?3
+	if !r.tx.write {
+		return OutboxItem{}, false, kept(fmt.Errorf("%w: a claim inside a read transaction", ErrInvalid))
+	}
+	n := nanos(now)
+	row := r.tx.queryRow(`UPDATE outbox SET state = 'claimed', lease_until = ?2, attempts = attempts + 1, updated_at = ?3
 			WHERE id = (
 				SELECT id FROM (
 					SELECT * FROM (SELECT id, next_at AS due FROM outbox WHERE state = 'pending' AND next_at <= ?1 ORDER BY next_at, id LIMIT 1)
 					UNION ALL
 					SELECT * FROM (SELECT id, lease_until AS due FROM outbox WHERE state = 'claimed' AND lease_until <= ?1 ORDER BY lease_until, id LIMIT 1)
 				) ORDER BY due, id LIMIT 1)
-			RETURNING `+outboxColumns, n, nanos(now.Add(lease)), nanos(db.now()))
-		var err error
-		it, err = scanOutbox(row)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		ok = err == nil
-		return err
-	})
+			RETURNING `+outboxColumns, n, nanos(now.Add(lease)), nanos(r.tx.db.now()))
+	it, err := scanOutbox(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return OutboxItem{}, false, nil
+	}
 	if err != nil {
 		return OutboxItem{}, false, err
 	}
-	return it, ok, nil
+	return it, true, nil
 }
 
 // Done records that item id was accepted by the portal, with the portal's answer.
 // Calling it again on a done item is a no-op; ErrStateConflict if the item is not claimed.
-func (db *DB) Done(ctx context.Context, id int64, result json.RawMessage) error {
+func (r Outbox) Done(id int64, result json.RawMessage) error {
 	if len(result) > 0 && !json.Valid(result) {
-		return fmt.Errorf("finish outbox item %d: %w: result is not valid JSON", id, ErrInvalid)
+		return kept(fmt.Errorf("finish outbox item %d: %w: result is not valid JSON", id, ErrInvalid))
 	}
-	return db.write(ctx, fmt.Sprintf("finish outbox item %d", id), func(tx *sql.Tx) error {
-		state, err := outboxState(ctx, tx, id)
-		if err != nil || state == OutboxDone {
-			return err
-		}
-		if state != OutboxClaimed {
-			return kept(fmt.Errorf("outbox item %d is %s, not claimed: %w", id, state, ErrStateConflict))
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'done', result = ?, lease_until = 0, last_error = '', error_class = '',
-			updated_at = ? WHERE id = ?`, nullJSON(result), nanos(db.now()), id)
+	state, err := r.state(id)
+	if err != nil || state == OutboxDone {
 		return err
-	})
+	}
+	if state != OutboxClaimed {
+		return kept(fmt.Errorf("outbox item %d is %s, not claimed: %w", id, state, ErrStateConflict))
+	}
+	_, err = r.tx.exec(`UPDATE outbox SET state = 'done', result = ?, lease_until = 0, last_error = '', error_class = '',
+		updated_at = ? WHERE id = ?`, nullJSON(result), nanos(r.tx.db.now()), id)
+	return err
 }
 
-// outboxState reads the state of item id; ErrNotFound (kept) if it does not exist.
-func outboxState(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+// state reads the state of item id; ErrNotFound (kept) if it does not exist.
+func (r Outbox) state(id int64) (string, error) {
 	var state string
-	err := tx.QueryRowContext(ctx, `SELECT state FROM outbox WHERE id = ?`, id).Scan(&state)
+	err := r.tx.queryRow(`SELECT state FROM outbox WHERE id = ?`, id).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", kept(fmt.Errorf("outbox item %d: %w", id, ErrNotFound))
 	}
@@ -156,62 +147,54 @@ func outboxState(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 // Fail records a failed attempt on claimed item id. errClass is string(errs.Kind): "transient" puts it
 // back to pending, due at retryAt; "permanent", "officer" and "citizen" mark it failed until Retry.
 // ErrStateConflict if the item is not claimed.
-func (db *DB) Fail(ctx context.Context, id int64, errClass, msg string, retryAt time.Time) error {
+func (r Outbox) Fail(id int64, errClass, msg string, retryAt time.Time) error {
 	next, state := int64(0), OutboxFailed
 	switch errClass {
 	case ErrorTransient:
 		next, state = nanos(retryAt), OutboxPending
 	case ErrorPermanent, ErrorOfficer, ErrorCitizen, ErrorUser:
 	default:
-		return fmt.Errorf("fail outbox item %d: %w: error class %q", id, ErrInvalid, errClass)
+		return kept(fmt.Errorf("fail outbox item %d: %w: error class %q", id, ErrInvalid, errClass))
 	}
 	if err := checkTime("retry", retryAt); err != nil {
-		return fmt.Errorf("fail outbox item %d: %w", id, err)
+		return kept(fmt.Errorf("fail outbox item %d: %w", id, err))
 	}
-	return db.write(ctx, fmt.Sprintf("fail outbox item %d", id), func(tx *sql.Tx) error {
-		cur, err := outboxState(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if cur != OutboxClaimed {
-			return kept(fmt.Errorf("outbox item %d is %s, not claimed: %w", id, cur, ErrStateConflict))
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = ?, next_at = ?, lease_until = 0, last_error = ?, error_class = ?,
-			updated_at = ? WHERE id = ?`, state, next, msg, errClass, nanos(db.now()), id)
+	cur, err := r.state(id)
+	if err != nil {
 		return err
-	})
+	}
+	if cur != OutboxClaimed {
+		return kept(fmt.Errorf("outbox item %d is %s, not claimed: %w", id, cur, ErrStateConflict))
+	}
+	_, err = r.tx.exec(`UPDATE outbox SET state = ?, next_at = ?, lease_until = 0, last_error = ?, error_class = ?,
+		updated_at = ? WHERE id = ?`, state, next, msg, errClass, nanos(r.tx.db.now()), id)
+	return err
 }
 
 // Retry puts the failed item of dossierID back to pending, due now. The last error is kept
 // for display until the next attempt. ErrNotFound if the dossier has no item;
 // ErrStateConflict if the item is not failed.
-func (db *DB) Retry(ctx context.Context, dossierID string) error {
-	return db.write(ctx, "retry dossier "+dossierID, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'pending', next_at = 0, updated_at = ?
-			WHERE dossier_id = ? AND state = 'failed'`, nanos(db.now()), dossierID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
-		}
-		var state string
-		err = tx.QueryRowContext(ctx, `SELECT state FROM outbox WHERE dossier_id = ?`, dossierID).Scan(&state)
-		if errors.Is(err, sql.ErrNoRows) {
-			return kept(fmt.Errorf("outbox item of dossier %s: %w", dossierID, ErrNotFound))
-		}
-		if err != nil {
-			return err
-		}
-		return kept(fmt.Errorf("outbox item of dossier %s is %s, not failed: %w", dossierID, state, ErrStateConflict))
-	})
+func (r Outbox) Retry(dossierID string) error {
+	res, err := r.tx.exec(`UPDATE outbox SET state = 'pending', next_at = 0, updated_at = ?
+		WHERE dossier_id = ? AND state = 'failed'`, nanos(r.tx.db.now()), dossierID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	it, err := r.Get(dossierID)
+	if err != nil {
+		return err
+	}
+	return kept(fmt.Errorf("outbox item of dossier %s is %s, not failed: %w", dossierID, it.State, ErrStateConflict))
 }
 
-// OutboxItem returns the outbox item of dossierID; ErrNotFound if it has none.
-func (db *DB) OutboxItem(ctx context.Context, dossierID string) (OutboxItem, error) {
-	it, err := scanOutbox(db.sql.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE dossier_id = ?`, dossierID))
+// Get returns the outbox item of dossierID; ErrNotFound if it has none.
+func (r Outbox) Get(dossierID string) (OutboxItem, error) {
+	it, err := scanOutbox(r.tx.queryRow(`SELECT `+outboxColumns+` FROM outbox WHERE dossier_id = ?`, dossierID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return OutboxItem{}, fmt.Errorf("outbox item of dossier %s: %w", dossierID, ErrNotFound)
+		return OutboxItem{}, kept(fmt.Errorf("outbox item of dossier %s: %w", dossierID, ErrNotFound))
 	}
 	if err != nil {
 		return OutboxItem{}, dbErr("read outbox item", err)
@@ -219,9 +202,9 @@ func (db *DB) OutboxItem(ctx context.Context, dossierID string) (OutboxItem, err
 	return it, nil
 }
 
-// Outbox returns every outbox item, oldest first.
-func (db *DB) Outbox(ctx context.Context) ([]OutboxItem, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox ORDER BY id`)
+// List returns every outbox item, oldest first.
+func (r Outbox) List() ([]OutboxItem, error) {
+	rows, err := r.tx.query(`SELECT ` + outboxColumns + ` FROM outbox ORDER BY id`)
 	if err != nil {
 		return nil, dbErr("list outbox", err)
 	}
@@ -237,9 +220,9 @@ func (db *DB) Outbox(ctx context.Context) ([]OutboxItem, error) {
 	return out, dbErr("list outbox", rows.Err())
 }
 
-// OutboxStats counts the outbox items by state.
-func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT state, count(*) FROM outbox GROUP BY state`)
+// Stats counts the outbox items by state.
+func (r Outbox) Stats() (OutboxStats, error) {
+	rows, err := r.tx.query(`SELECT state, count(*) FROM outbox GROUP BY state`)
 	if err != nil {
 		return OutboxStats{}, dbErr("count outbox", err)
 	}
@@ -266,4 +249,23 @@ func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
 		return OutboxStats{}, dbErr("count outbox", err)
 	}
 	return s, nil
+}
+
+// ReleaseClaimsBefore puts back to pending, due now, every claimed outbox item whose claim was taken
+// before t, and returns how many. The data folder is locked to one process, so a caller passing the
+// time it opened the folder releases exactly the claims of processes that died (their lease need not run out).
+func (r Outbox) ReleaseClaimsBefore(t time.Time) (int, error) {
+	res, err := r.tx.exec(`UPDATE outbox SET state = 'pending', next_at = 0, lease_until = 0, updated_at = ?
+		WHERE state = 'claimed' AND updated_at < ?`, nanos(r.tx.db.now()), nanos(t))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// Delete removes the outbox item of dossierID, if any (a dossier abandoned before it left the desk).
+func (r Outbox) Delete(dossierID string) error {
+	_, err := r.tx.exec(`DELETE FROM outbox WHERE dossier_id = ?`, dossierID)
+	return err
 }

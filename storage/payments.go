@@ -3,8 +3,8 @@
 package storage
 
 import (
-	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -15,32 +15,33 @@ import (
 // Payment is the desk's record, kept by this store (defined in sohoa/desk/model).
 type Payment = model.Payment
 
-// SavePayment inserts or replaces the payment request of p.DossierID.
+// Payments is the repository of payment requests, reached from a Tx.
+type Payments struct{ tx *Tx }
+
+// Save inserts or replaces the payment request of p.DossierID.
 // ErrNotFound if the dossier does not exist; ErrInvalid for a negative amount or no reference.
-func (db *DB) SavePayment(ctx context.Context, p Payment) error {
+func (r Payments) Save(p Payment) error {
 	what := "save payment of dossier " + p.DossierID
 	if p.DossierID == "" || p.Reference == "" || p.Amount < 0 {
-		return fmt.Errorf("%s: %w: empty dossier code or reference, or negative amount", what, ErrInvalid)
+		return kept(fmt.Errorf("%s: %w: empty dossier code or reference, or negative amount", what, ErrInvalid))
 	}
 	for _, t := range []struct {
 		name string
 		at   time.Time
 	}{{"paid", p.PaidAt}, {"requested", p.RequestedAt}, {"checked", p.CheckedAt}} {
 		if err := checkTime(t.name, t.at); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+			return kept(fmt.Errorf("%s: %w", what, err))
 		}
 	}
 	if p.RequestedAt.IsZero() {
-		p.RequestedAt = db.now()
+		p.RequestedAt = r.tx.db.now()
 	}
-	return db.write(ctx, what, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO payments (dossier_id, amount, reference, url, qr, paid, paid_at, requested_at, checked_at)
+	_, err := r.tx.exec(`INSERT INTO payments (dossier_id, amount, reference, url, qr, paid, paid_at, requested_at, checked_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (dossier_id) DO UPDATE SET amount = excluded.amount, reference = excluded.reference, url = excluded.url,
 				qr = excluded.qr, paid = excluded.paid, paid_at = excluded.paid_at, checked_at = excluded.checked_at`,
-			p.DossierID, p.Amount, p.Reference, p.URL, p.QR, p.Paid, nanos(p.PaidAt), nanos(p.RequestedAt), nanos(p.CheckedAt))
-		return noDossier(err, p.DossierID)
-	})
+		p.DossierID, p.Amount, p.Reference, p.URL, p.QR, p.Paid, nanos(p.PaidAt), nanos(p.RequestedAt), nanos(p.CheckedAt))
+	return noDossier(err, p.DossierID)
 }
 
 const paymentColumns = `dossier_id, amount, reference, url, qr, paid, paid_at, requested_at, checked_at`
@@ -56,10 +57,10 @@ func scanPayment(row interface{ Scan(...any) error }) (Payment, error) {
 }
 
 // Payment returns the payment request of a dossier; ErrNotFound when the portal asked for none.
-func (db *DB) Payment(ctx context.Context, dossierID string) (Payment, error) {
-	p, err := scanPayment(db.sql.QueryRowContext(ctx, `SELECT `+paymentColumns+` FROM payments WHERE dossier_id = ?`, dossierID))
+func (r Payments) Get(dossierID string) (Payment, error) {
+	p, err := scanPayment(r.tx.queryRow(`SELECT `+paymentColumns+` FROM payments WHERE dossier_id = ?`, dossierID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Payment{}, fmt.Errorf("payment of dossier %s: %w", dossierID, ErrNotFound)
+		return Payment{}, kept(fmt.Errorf("payment of dossier %s: %w", dossierID, ErrNotFound))
 	}
 	if err != nil {
 		return Payment{}, dbErr("read payment of "+dossierID, err)
@@ -67,9 +68,9 @@ func (db *DB) Payment(ctx context.Context, dossierID string) (Payment, error) {
 	return p, nil
 }
 
-// UnpaidPayments returns the payment requests not yet reported paid, oldest request first.
-func (db *DB) UnpaidPayments(ctx context.Context) ([]Payment, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+paymentColumns+` FROM payments WHERE paid = 0 ORDER BY requested_at, dossier_id`)
+// Unpaid returns the payment requests not yet reported paid, oldest request first.
+func (r Payments) Unpaid() ([]Payment, error) {
+	rows, err := r.tx.query(`SELECT ` + paymentColumns + ` FROM payments WHERE paid = 0 ORDER BY requested_at, dossier_id`)
 	if err != nil {
 		return nil, dbErr("list unpaid payments", err)
 	}
@@ -85,13 +86,19 @@ func (db *DB) UnpaidPayments(ctx context.Context) ([]Payment, error) {
 	return out, dbErr("list unpaid payments", rows.Err())
 }
 
-// FollowedDossiers returns the codes of the submitted dossiers whose portal status can still change
-// (not refused 3, withdrawn 7, stopped 8 or result returned 10) or whose payment is unpaid, oldest first:
-// the dossiers a status sync asks the portal about.
-func (db *DB) FollowedDossiers(ctx context.Context) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id FROM dossiers WHERE state = 'submitted'
-			AND (portal_status NOT IN (3, 7, 8, 10) OR id IN (SELECT dossier_id FROM payments WHERE paid = 0))
-		ORDER BY created_at, id`)
+// Followed returns the codes of the dossiers in state whose portal status is not one of final, or whose
+// payment is unpaid, oldest first: the dossiers a status sync asks the portal about.
+func (r Dossiers) Followed(state string, final ...int) ([]string, error) {
+	q := `SELECT id FROM dossiers WHERE state = ? AND (portal_status NOT IN (SELECT value FROM json_each(?))
+		OR id IN (SELECT dossier_id FROM payments WHERE paid = 0)) ORDER BY created_at, id`
+	if final == nil {
+		final = []int{}
+	}
+	list, err := json.Marshal(final)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.tx.query(q, state, string(list))
 	if err != nil {
 		return nil, dbErr("list followed dossiers", err)
 	}

@@ -4,7 +4,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -19,14 +18,15 @@ type PurgeResult = model.PurgeResult
 // file rows (signed PDFs; the manifest is rebuilt from the dossier row) after filesAfter; a zero age
 // keeps them forever. Rows go first, in one transaction; then the blobs no row references any more
 // are deleted, so no row ever points to a missing blob. Dossiers in any other state are never touched.
-func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (PurgeResult, error) {
+// Each record function runs in the purge's transaction with what it removed (to append its audit row).
+func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration, record ...func(tx *Tx, res PurgeResult) error) (PurgeResult, error) {
 	var res PurgeResult
 	if pagesAfter < 0 || filesAfter < 0 {
 		return res, fmt.Errorf("purge: %w: negative age", ErrInvalid)
 	}
 	now := db.now()
 	var blobs []string
-	err := db.write(ctx, "purge submitted dossiers", func(tx *sql.Tx) error {
+	err := db.Update(ctx, "purge submitted dossiers", func(tx *Tx) error {
 		for _, t := range []struct {
 			table string
 			age   time.Duration
@@ -35,9 +35,9 @@ func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (
 			if t.age == 0 {
 				continue
 			}
-			where := `dossier_id IN (SELECT id FROM dossiers WHERE state = 'submitted' AND updated_at < ?)`
+			where := `dossier_id IN (SELECT id FROM dossiers WHERE state = ? AND updated_at < ?)`
 			cutoff := nanos(now.Add(-t.age))
-			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT blob FROM `+t.table+` WHERE `+where, cutoff)
+			rows, err := tx.query(`SELECT DISTINCT blob FROM `+t.table+` WHERE `+where, StateSubmitted, cutoff)
 			if err != nil {
 				return err
 			}
@@ -52,7 +52,7 @@ func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (
 			if err := rows.Close(); err != nil {
 				return err
 			}
-			r, err := tx.ExecContext(ctx, `DELETE FROM `+t.table+` WHERE `+where, cutoff)
+			r, err := tx.exec(`DELETE FROM `+t.table+` WHERE `+where, StateSubmitted, cutoff)
 			if err != nil {
 				return err
 			}
@@ -61,6 +61,11 @@ func (db *DB) Purge(ctx context.Context, pagesAfter, filesAfter time.Duration) (
 				return err
 			}
 			*t.n = int(n)
+		}
+		for _, f := range record {
+			if err := f(tx, res); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -72,7 +72,7 @@ func openFolder(dir string, rebuild bool) (*DB, error) {
 		}
 	}
 	db := &DB{dir: abs, blobs: blobs, unlock: unlock, wsem: make(chan struct{}, 1), now: time.Now, openedAt: time.Now(), rebuild: rebuild}
-	if err := db.open(); err != nil {
+	if err := open(db); err != nil {
 		_ = unlock()
 		return nil, diskFullOnOpen(abs, err)
 	}
@@ -80,7 +80,7 @@ func openFolder(dir string, rebuild bool) (*DB, error) {
 }
 
 // open connects to sohoa.db, migrates it and cleans blobs/tmp.
-func (db *DB) open() error {
+func open(db *DB) error {
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(db.dir, "sohoa.db"))}
 	if !filepathIsRooted(u.Path) {
 		u.Path = "/" + u.Path // Windows drive letters: file:///C:/...
@@ -104,7 +104,7 @@ func (db *DB) open() error {
 		s.Close()
 		return dbErr("open database", err)
 	}
-	if err := db.checkIdentity(ctx); err != nil {
+	if err := checkIdentity(db, ctx); err != nil {
 		s.Close()
 		return err
 	}
@@ -112,11 +112,11 @@ func (db *DB) open() error {
 		s.Close()
 		return err
 	}
-	if err := db.settleIdentity(ctx); err != nil {
+	if err := settleIdentity(db, ctx); err != nil {
 		s.Close()
 		return err
 	}
-	if err := db.loadAuditKey(ctx); err != nil {
+	if err := loadAuditKey(db, ctx); err != nil {
 		s.Close()
 		return err
 	}
@@ -149,34 +149,6 @@ func (db *DB) Dir() string { return db.dir }
 
 // Blobs returns the data folder's content-addressed blob store.
 func (db *DB) Blobs() *Blobs { return db.blobs }
-
-// write runs fn in one write transaction (BEGIN IMMEDIATE), one at a time within this process.
-func (db *DB) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
-	select {
-	case db.wsem <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("%s: %w", what, ctx.Err())
-	}
-	defer func() { <-db.wsem }()
-	tx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return dbErr(what, err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		var keep *keptError
-		if errors.As(err, &keep) {
-			return fmt.Errorf("%s: %w", what, keep.err)
-		}
-		return dbErr(what, err)
-	}
-	CrashPoint("before-commit:" + what)
-	if err := tx.Commit(); err != nil {
-		return dbErr(what, err)
-	}
-	CrashPoint("after-commit:" + what)
-	return nil
-}
 
 // keptError carries an already classified error out of a write transaction unchanged.
 type keptError struct{ err error }

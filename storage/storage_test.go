@@ -179,34 +179,34 @@ func TestOpenHostileFolders(t *testing.T) {
 func TestUnitsAndSettings(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
-	if _, err := db.Unit(ctx, "000.00.00.H47"); !errors.Is(err, ErrNotFound) {
+	if _, err := tUnit(db, ctx, "000.00.00.H47"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Unit(absent) = %v, want ErrNotFound", err)
 	}
 	u := Unit{Code: "000.00.00.H47", Name: "UBND xã Tam Thăng", Province: "Đà Nẵng", CounterType: "commune",
 		Hotlines:  []Hotline{{Label: "Tổng đài 1022", Phone: "0235.1022", Email: "1022@quangnam.gov.vn"}},
 		PortalURL: "https://dichvucong.example", Training: true}
-	if err := db.SaveUnit(ctx, u); err != nil {
+	if err := tSaveUnit(db, ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	u.Name = "UBND phường Tam Thăng"
-	if err := db.SaveUnit(ctx, u); err != nil {
+	if err := tSaveUnit(db, ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.Unit(ctx, u.Code)
+	got, err := tUnit(db, ctx, u.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Name != u.Name || len(got.Hotlines) != 1 || got.Hotlines[0] != u.Hotlines[0] || !got.Training || got.PortalURL != u.PortalURL {
 		t.Errorf("Unit = %+v, want %+v", got, u)
 	}
-	if err := db.SaveUnit(ctx, Unit{Code: "000.00.00.H30", CounterType: "postal"}); err != nil {
+	if err := tSaveUnit(db, ctx, Unit{Code: "000.00.00.H30", CounterType: "postal"}); err != nil {
 		t.Fatal(err)
 	}
-	all, err := db.Units(ctx)
+	all, err := tUnits(db, ctx)
 	if err != nil || len(all) != 2 || all[0].Code != "000.00.00.H30" {
 		t.Fatalf("Units = %+v, %v", all, err)
 	}
-	if err := db.SaveUnit(ctx, Unit{Code: "x", CounterType: "bank"}); !errors.Is(err, ErrInvalid) {
+	if err := tSaveUnit(db, ctx, Unit{Code: "x", CounterType: "bank"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("SaveUnit(bad counter type) = %v, want ErrInvalid", err)
 	}
 
@@ -230,7 +230,7 @@ func TestCancelledContext(t *testing.T) {
 	if err := db.SetSetting(ctx, "k", "v"); !errors.Is(err, context.Canceled) {
 		t.Errorf("SetSetting(cancelled) = %v, want context.Canceled", err)
 	}
-	if _, err := db.Dossiers(ctx, DossierFilter{}); !errors.Is(err, context.Canceled) {
+	if _, err := tDossiers(db, ctx, DossierFilter{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Dossiers(cancelled) = %v, want context.Canceled", err)
 	}
 	// A writer waiting behind another gives up when its context ends.
@@ -238,7 +238,7 @@ func TestCancelledContext(t *testing.T) {
 	defer func() { <-db.wsem }()
 	wctx, wcancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer wcancel()
-	if _, err := db.NextSequence(wctx, "U", "261126"); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := tNextSequence(db, wctx, "U", "261126"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("blocked NextSequence = %v, want context.DeadlineExceeded", err)
 	}
 }

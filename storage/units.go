@@ -1,9 +1,9 @@
-// Unit profiles (the counter's agency, hotlines, portal) and key/value settings.
+// Unit profiles (the counter's agency, hotlines, portal), key/value settings and the dossier-code
+// sequences: the Settings repository.
 
 package storage
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -18,13 +18,16 @@ type Unit = model.Unit
 // Hotline is the desk's record, kept by this store (defined in sohoa/desk/model).
 type Hotline = model.Hotline
 
+// Settings is the repository of settings, unit profiles and sequences, reached from a Tx.
+type Settings struct{ tx *Tx }
+
 // SaveUnit inserts or replaces the unit with u.Code.
-func (db *DB) SaveUnit(ctx context.Context, u Unit) error {
+func (r Settings) SaveUnit(u Unit) error {
 	if u.Code == "" {
-		return fmt.Errorf("save unit: %w: empty unit code", ErrInvalid)
+		return kept(fmt.Errorf("save unit: %w: empty unit code", ErrInvalid))
 	}
 	if u.CounterType != "commune" && u.CounterType != "postal" {
-		return fmt.Errorf("save unit %s: %w: counter type %q is not \"commune\" or \"postal\"", u.Code, ErrInvalid, u.CounterType)
+		return kept(fmt.Errorf("save unit %s: %w: counter type %q is not \"commune\" or \"postal\"", u.Code, ErrInvalid, u.CounterType))
 	}
 	hl := u.Hotlines
 	if hl == nil {
@@ -34,14 +37,12 @@ func (db *DB) SaveUnit(ctx context.Context, u Unit) error {
 	if err != nil {
 		return fmt.Errorf("save unit %s: %w", u.Code, err)
 	}
-	return db.write(ctx, "save unit "+u.Code, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO units (code, name, address, province, counter_type, hotlines, portal_url, training)
+	_, err = r.tx.exec(`INSERT INTO units (code, name, address, province, counter_type, hotlines, portal_url, training)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, address = excluded.address, province = excluded.province,
 				counter_type = excluded.counter_type, hotlines = excluded.hotlines, portal_url = excluded.portal_url, training = excluded.training`,
-			u.Code, u.Name, u.Address, u.Province, u.CounterType, string(hotlines), u.PortalURL, u.Training)
-		return err
-	})
+		u.Code, u.Name, u.Address, u.Province, u.CounterType, string(hotlines), u.PortalURL, u.Training)
+	return err
 }
 
 const unitColumns = `code, name, address, province, counter_type, hotlines, portal_url, training`
@@ -63,10 +64,10 @@ func scanUnit(row interface{ Scan(...any) error }) (Unit, error) {
 }
 
 // Unit returns the unit with code; ErrNotFound if there is none.
-func (db *DB) Unit(ctx context.Context, code string) (Unit, error) {
-	u, err := scanUnit(db.sql.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = ?`, code))
+func (r Settings) Unit(code string) (Unit, error) {
+	u, err := scanUnit(r.tx.queryRow(`SELECT `+unitColumns+` FROM units WHERE code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Unit{}, fmt.Errorf("unit %s: %w", code, ErrNotFound)
+		return Unit{}, kept(fmt.Errorf("unit %s: %w", code, ErrNotFound))
 	}
 	if err != nil {
 		return Unit{}, dbErr("read unit "+code, err)
@@ -75,8 +76,8 @@ func (db *DB) Unit(ctx context.Context, code string) (Unit, error) {
 }
 
 // Units returns every unit, by code.
-func (db *DB) Units(ctx context.Context) ([]Unit, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+unitColumns+` FROM units ORDER BY code`)
+func (r Settings) Units() ([]Unit, error) {
+	rows, err := r.tx.query(`SELECT ` + unitColumns + ` FROM units ORDER BY code`)
 	if err != nil {
 		return nil, dbErr("list units", err)
 	}
@@ -92,12 +93,12 @@ func (db *DB) Units(ctx context.Context) ([]Unit, error) {
 	return out, dbErr("list units", rows.Err())
 }
 
-// Setting returns the value stored under key, or "" and ErrNotFound when absent.
-func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+// Get returns the value stored under key, or "" and ErrNotFound when absent.
+func (r Settings) Get(key string) (string, error) {
 	var v string
-	err := db.sql.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := r.tx.queryRow(`SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("setting %q: %w", key, ErrNotFound)
+		return "", kept(fmt.Errorf("setting %q: %w", key, ErrNotFound))
 	}
 	if err != nil {
 		return "", dbErr("read setting "+key, err)
@@ -105,29 +106,28 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	return v, nil
 }
 
-// SetSetting stores value under key, replacing any previous value.
-func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+// Set stores value under key, replacing any previous value.
+func (r Settings) Set(key, value string) error {
 	if key == "" {
-		return fmt.Errorf("save setting: %w: empty key", ErrInvalid)
+		return kept(fmt.Errorf("save setting: %w: empty key", ErrInvalid))
 	}
-	return db.write(ctx, "save setting "+key, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-		return err
-	})
+	_, err := r.tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
 }
 
 // NextSequence returns the next number (1, 2, 3 ...) of the dossier-code sequence of
 // unitCode on day (the code's YYMMDD). Numbers survive restarts and never repeat.
-func (db *DB) NextSequence(ctx context.Context, unitCode, day string) (int, error) {
+func (r Settings) NextSequence(unitCode, day string) (int, error) {
 	if unitCode == "" || day == "" {
-		return 0, fmt.Errorf("next dossier number: %w: empty unit code or day", ErrInvalid)
+		return 0, kept(fmt.Errorf("next dossier number: %w: empty unit code or day", ErrInvalid))
+	}
+	if !r.tx.write {
+		return 0, kept(fmt.Errorf("%w: a sequence number inside a read transaction", ErrInvalid))
 	}
 	var n int
-	err := db.write(ctx, "next dossier number for "+unitCode+" "+day, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO sequences (unit_code, day, last) VALUES (?, ?, 1)
-			ON CONFLICT (unit_code, day) DO UPDATE SET last = last + 1
-			RETURNING last`, unitCode, day).Scan(&n)
-	})
+	err := r.tx.queryRow(`INSERT INTO sequences (unit_code, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (unit_code, day) DO UPDATE SET last = last + 1
+		RETURNING last`, unitCode, day).Scan(&n)
 	return n, err
 }

@@ -16,10 +16,10 @@ func TestUploadsSaveListReplaceDelete(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	newDossier(t, db, "D", time.Now())
-	if err := db.SaveUpload(ctx, Upload{DossierID: "missing", Name: "a.pdf", URL: "http://p/files/1"}); !errors.Is(err, ErrNotFound) {
+	if err := tSaveUpload(db, ctx, Upload{DossierID: "missing", Name: "a.pdf", URL: "http://p/files/1"}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("SaveUpload on a missing dossier = %v, want ErrNotFound", err)
 	}
-	if err := db.SaveUpload(ctx, Upload{DossierID: "D", Name: "", URL: "u"}); !errors.Is(err, ErrInvalid) {
+	if err := tSaveUpload(db, ctx, Upload{DossierID: "D", Name: "", URL: "u"}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("SaveUpload without a name = %v, want ErrInvalid", err)
 	}
 	for _, u := range []Upload{
@@ -27,18 +27,18 @@ func TestUploadsSaveListReplaceDelete(t *testing.T) {
 		{DossierID: "D", Name: "a.pdf", SHA256: "aa", URL: "http://p/files/a1"},
 		{DossierID: "D", Name: "b.pdf", SHA256: "bb", URL: "http://p/files/b2"}, // a new upload replaces the old
 	} {
-		if err := db.SaveUpload(ctx, u); err != nil {
+		if err := tSaveUpload(db, ctx, u); err != nil {
 			t.Fatal(err)
 		}
 	}
-	ups, err := db.Uploads(ctx, "D")
+	ups, err := tUploads(db, ctx, "D")
 	if err != nil || len(ups) != 2 || ups[0].Name != "a.pdf" || ups[1].URL != "http://p/files/b2" || ups[1].SHA256 != "bb" || ups[0].CreatedAt.IsZero() {
 		t.Fatalf("Uploads = %+v, %v", ups, err)
 	}
-	if err := db.DeleteUploads(ctx, "D"); err != nil {
+	if err := tDeleteUploads(db, ctx, "D"); err != nil {
 		t.Fatal(err)
 	}
-	if ups, err := db.Uploads(ctx, "D"); err != nil || len(ups) != 0 {
+	if ups, err := tUploads(db, ctx, "D"); err != nil || len(ups) != 0 {
 		t.Fatalf("Uploads after delete = %+v, %v", ups, err)
 	}
 }
@@ -48,20 +48,20 @@ func TestReleaseClaimsBeforeFreesOnlyDeadClaims(t *testing.T) {
 	ctx := context.Background()
 	for _, id := range []string{"old", "new"} {
 		newDossier(t, db, id, time.Now())
-		if _, err := db.Enqueue(ctx, id, "k-"+id); err != nil {
+		if _, err := tEnqueue(db, ctx, id, "k-"+id); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// "old" was claimed by a process that died: its claim predates the cut-off.
-	if _, ok, err := db.Claim(ctx, time.Now(), time.Hour); err != nil || !ok {
+	if _, ok, err := tClaim(db, ctx, time.Now(), time.Hour); err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
 	cut := time.Now()
 	time.Sleep(2 * time.Millisecond)
-	if _, ok, err := db.Claim(ctx, time.Now(), time.Hour); err != nil || !ok {
+	if _, ok, err := tClaim(db, ctx, time.Now(), time.Hour); err != nil || !ok {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
-	n, err := db.ReleaseClaimsBefore(ctx, cut)
+	n, err := tReleaseClaimsBefore(db, ctx, cut)
 	if err != nil || n != 1 {
 		t.Fatalf("ReleaseClaimsBefore = %d, %v; want 1", n, err)
 	}
@@ -69,7 +69,7 @@ func TestReleaseClaimsBeforeFreesOnlyDeadClaims(t *testing.T) {
 	if st.Pending != 1 || st.Claimed != 1 {
 		t.Fatalf("stats after release = %+v", st)
 	}
-	it, ok, err := db.Claim(ctx, time.Now(), time.Hour)
+	it, ok, err := tClaim(db, ctx, time.Now(), time.Hour)
 	if err != nil || !ok || it.DossierID != "old" || it.Attempts != 2 {
 		t.Fatalf("reclaim = %+v %v %v; want old with 2 attempts", it, ok, err)
 	}
@@ -105,17 +105,17 @@ func TestPurgeKeepsUnsubmittedAndLeavesNoDanglingRow(t *testing.T) {
 		shared, _ := db.Blobs().PutBytes([]byte("same page in both dossiers"))
 		pdf, _ := db.Blobs().PutBytes([]byte("signed pdf of " + id))
 		for i, b := range []string{page, shared} {
-			if _, err := db.AddPage(ctx, Page{DossierID: id, ComponentCode: "TP1", Position: i, Blob: b, Format: "jpeg"}); err != nil {
+			if _, err := tAddPage(db, ctx, Page{DossierID: id, ComponentCode: "TP1", Position: i, Blob: b, Format: "jpeg"}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if _, err := db.AddFile(ctx, File{DossierID: id, ComponentCode: "TP1", Name: id + ".pdf", Role: "signed", Blob: pdf}); err != nil {
+		if _, err := tAddFile(db, ctx, File{DossierID: id, ComponentCode: "TP1", Name: id + ".pdf", Role: "signed", Blob: pdf}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, s := range []string{"captured", "signed", "queued", "submitted"} {
 		prev := map[string]string{"captured": "draft", "signed": "captured", "queued": "signed", "submitted": "queued"}[s]
-		if err := db.SetDossierState(ctx, "sent", prev, s); err != nil {
+		if err := tSetDossierState(db, ctx, "sent", prev, s); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -125,10 +125,10 @@ func TestPurgeKeepsUnsubmittedAndLeavesNoDanglingRow(t *testing.T) {
 	if err != nil || res.Pages != 2 || res.Files != 0 || res.Blobs != 1 {
 		t.Fatalf("Purge = %+v, %v; want 2 pages, 0 files, 1 blob (the shared page stays referenced)", res, err)
 	}
-	if p, _ := db.Pages(ctx, "waiting", "TP1"); len(p) != 2 {
+	if p, _ := tPages(db, ctx, "waiting", "TP1"); len(p) != 2 {
 		t.Errorf("the unsubmitted dossier lost pages: %d left", len(p))
 	}
-	if f, _ := db.Files(ctx, "sent"); len(f) != 1 {
+	if f, _ := tFiles(db, ctx, "sent"); len(f) != 1 {
 		t.Errorf("signed file of the submitted dossier purged without a retention age")
 	}
 	if d, err := db.Dangling(ctx); err != nil || len(d) != 0 {

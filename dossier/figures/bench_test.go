@@ -59,8 +59,9 @@ func seed(ctx context.Context, db *storage.DB, n int) error {
 	}
 	defer tx.Rollback()
 	insD, err := tx.PrepareContext(ctx, `INSERT INTO dossiers (id, unit_code, procedure_code, officer, state, channel, training,
-		applicant_name, applicant_id, data, created_at, updated_at, received_at, appointment_at, portal_code, portal_status, last_error)
-		VALUES (?, 'U', ?, ?, ?, 1, 0, 'Nguyễn Văn An', '001099012345', ?, ?, ?, ?, ?, '', ?, '')`)
+		applicant_name, applicant_id, data, created_at, updated_at, received_at, appointment_at, portal_code, portal_status, last_error,
+		submitted_at, result_at, vneid, page_count, component_count)
+		VALUES (?, 'U', ?, ?, ?, 1, 0, 'Nguyễn Văn An', '001099012345', ?, ?, ?, ?, ?, '', ?, '', ?, ?, ?, 6, 3)`)
 	if err != nil {
 		return err
 	}
@@ -86,19 +87,25 @@ func seed(ctx context.Context, db *storage.DB, n int) error {
 		created := start.Add(time.Duration(int64(i) * step))
 		state := states[i%len(states)]
 		status := 0
+		var submitted, result int64
+		vneid := false
 		data := fmt.Sprintf(`{"applicant":{"id":"001099012345","name":"Nguyễn Văn An","birth":"1990-01-02","address":"Thôn 1, xã Đào Tạo, Đà Nẵng"},"procedure_name":"Đăng ký khai sinh","field_name":"Hộ tịch","process_days":3,"scan_started":%q,"signer":"Cán bộ %d"`,
 			created.Add(2*time.Minute).Format(time.RFC3339Nano), i%7)
 		if state == "submitted" {
 			status = []int{2, 4, 9, 10, 3, 5}[i%6]
-			data += fmt.Sprintf(`,"submitted_at":%q,"vneid":%v`, created.Add(time.Duration(10+i%50)*time.Minute).Format(time.RFC3339Nano), i%3 != 0)
+			sub := created.Add(time.Duration(10+i%50) * time.Minute)
+			submitted, vneid = sub.UnixNano(), i%3 != 0
+			data += fmt.Sprintf(`,"submitted_at":%q,"vneid":%v`, sub.Format(time.RFC3339Nano), vneid)
 			if status == 10 {
-				data += fmt.Sprintf(`,"result_at":%q`, created.Add(time.Duration(48+i%60)*time.Hour).Format(time.RFC3339Nano))
+				res := created.Add(time.Duration(48+i%60) * time.Hour)
+				result = res.UnixNano()
+				data += fmt.Sprintf(`,"result_at":%q`, res.Format(time.RFC3339Nano))
 			}
 		}
 		data += "}"
 		c := created.UnixNano()
 		if _, err := insD.ExecContext(ctx, id, fmt.Sprintf("1.00%04d", i%12), fmt.Sprintf("Cán bộ %d", i%7), state, data,
-			c, c, c, created.Add(72*time.Hour).UnixNano(), status); err != nil {
+			c, c, c, created.Add(72*time.Hour).UnixNano(), status, submitted, result, vneid); err != nil {
 			return err
 		}
 		for k := 0; k < 3; k++ {
@@ -117,6 +124,15 @@ func seed(ctx context.Context, db *storage.DB, n int) error {
 				}
 			}
 		}
+	}
+	// The figure keys, as the desk writes them with each row.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO figure_keys (officer, procedure_code)
+		SELECT DISTINCT officer, procedure_code FROM dossiers WHERE true ON CONFLICT DO NOTHING`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE dossiers SET fig_key = (SELECT id FROM figure_keys k
+		WHERE k.officer = dossiers.officer AND k.procedure_code = dossiers.procedure_code)`); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `ANALYZE`); err != nil {
 		return err

@@ -35,8 +35,9 @@
 // online = Submitted/Received, digitization = Digitized/Received, on_time = OnTime/(OnTime+Overdue),
 // vneid = VNeID/Submitted; reuse, payment and satisfaction are not in the local database yet.
 //
-// Speed: Compute reads one covering index (storage migration 00003, dossiers_figures) and nothing
-// else but one record per procedure for its name. The record's submitted_at, result_at and vneid and
-// the page and component counts are stored columns the store's triggers derive from the record and
-// the pages, so they always agree with the record whoever wrote it.
+// Speed: Compute reads one covering index (storage migration 00004, dossiers_figures) and nothing
+// else but one record per procedure for its name. It reads typed columns the desk writes in the same
+// transaction as each change (submitted_at, result_at, vneid from the record; page_count and
+// component_count from the pages), and applies the rules above in Go: no trigger, no packed bits, no
+// state or status spelt in SQL.
 package figures

@@ -5,7 +5,10 @@ package figures
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"sort"
@@ -156,7 +159,7 @@ type fact struct {
 	rowid         int64 // the row, to read a problem's details or a procedure's name
 }
 
-// State codes in fig_bits (storage migration 00003).
+// State codes of the figures, from the dossier's state column (the store's names, not spelt here).
 const (
 	stateDraft = iota
 	stateCaptured
@@ -180,17 +183,24 @@ const (
 	outcomeNotDue         // no result yet, the appointment still ahead
 )
 
-// dossierQuery reads one row per dossier of the period from the covering index dossiers_figures
-// alone (storage migration 00003). The store's triggers keep, beside the record and the pages, a
-// packed integer fig_bits (state, portal status, VNeID flag, the on-time judgement as far as it does
-// not depend on "now", components and pages; see the migration) and fig_dur (the time to submit, or
-// -1) and fig_key (the dossier's officer and procedure in table figure_keys): every column fetched
-// costs more than all the rest, so the row is these few integers.
-const dossierQuery = `
-SELECT created_at, fig_key, fig_bits, appointment_at, fig_dur, rowid
+// dossierQuery reads one row per dossier of the period from the covering index dossiers_figures alone
+// (storage migration 00004): typed columns the desk writes in the same transaction as each change. The
+// rules (states, statuses, the on-time judgement) are applied here, in Go, not in SQL.
+// The officer and procedure come as fig_key, their pair in figure_keys (one integer, not two strings); the
+// state as its code, from the names given as parameters ?4… (stateNames).
+var dossierQuery = func() string {
+	var q strings.Builder
+	q.WriteString("SELECT created_at, fig_key, CASE state")
+	for i := range stateNames {
+		fmt.Fprintf(&q, " WHEN ?%d THEN %d", i+4, i)
+	}
+	fmt.Fprintf(&q, ` ELSE %d END, portal_status, vneid, appointment_at, result_at, submitted_at, updated_at, page_count,
+	component_count, rowid
 FROM dossiers INDEXED BY dossiers_figures
 WHERE training = ?3 AND created_at >= ?1 AND created_at < ?2
-ORDER BY created_at`
+ORDER BY created_at`, stateFailed)
+	return q.String()
+}()
 
 // nameTries is how many dossiers of a procedure procedureNames reads at most to find its name.
 const nameTries = 8
@@ -292,7 +302,9 @@ func Compute(ctx context.Context, db Store, from, to time.Time, opt Options) (Fi
 	return f, nil
 }
 
-// readDossiers runs dossierQuery and calls fn with each dossier's fact (valid during the call only).
+// readDossiers runs dossierQuery and calls fn with each dossier's fact (valid during the call only). It
+// reads the driver's rows directly: database/sql's Scan converts every column of every row (through
+// reflection for integers), which costs more than the rest of the figures together.
 func readDossiers(ctx context.Context, db Store, args []any, now int64, fn func(*fact)) error {
 	conn, err := readConn(ctx, db)
 	if err != nil {
@@ -317,37 +329,86 @@ func readDossiers(ctx context.Context, db Store, args []any, now int64, fn func(
 	if err := krows.Close(); err != nil {
 		return err
 	}
-	rows, err := conn.QueryContext(ctx, dossierQuery, args...)
-	if err != nil {
-		return err
+	for _, n := range stateNames {
+		args = append(args, n)
 	}
-	defer rows.Close()
-	var key, bits, appointment int64
-	var x fact
-	for rows.Next() {
-		if err := rows.Scan(&x.created, &key, &bits, &appointment, &x.submitDur, &x.rowid); err != nil {
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("the database driver cannot query directly")
+		}
+		rows, err := q.QueryContext(ctx, dossierQuery, named)
+		if err != nil {
 			return err
 		}
-		k := keys[key]
-		x.officer, x.proc = k.officer, k.proc
-		x.state = int(bits & 7)
-		if x.state >= len(stateNames) {
-			x.state = stateFailed
+		defer rows.Close()
+		col := make([]driver.Value, len(rows.Columns()))
+		if len(col) != 12 {
+			return fmt.Errorf("figures query: %d columns", len(col))
 		}
-		x.status = int(bits >> 3 & 15)
-		x.vneid = bits>>7&1 == 1
-		x.outcome = int(bits >> 8 & 3)
-		if x.outcome == outcomeOpen {
-			x.outcome = outcomeNotDue
-			if now > appointment {
-				x.outcome = outcomeOverdue
+		var x fact
+		for {
+			if err := rows.Next(col); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
 			}
+			k := keys[num(col[1])]
+			x.created, x.officer, x.proc, x.state = num(col[0]), k.officer, k.proc, int(num(col[2]))
+			x.status = int(num(col[3]))
+			if x.status < 0 || x.status > StatusReturned {
+				x.status = noStatus
+			}
+			x.vneid = num(col[4]) != 0
+			appointment, result, submitted, updated := num(col[5]), num(col[6]), num(col[7]), num(col[8])
+			x.pages, x.comps, x.rowid = int(num(col[9])), int(num(col[10])), num(col[11])
+			x.outcome = outcome(x.status, appointment, result, updated, now)
+			x.submitDur = -1
+			if x.state == stateSubmitted && submitted != 0 {
+				x.submitDur = max(submitted-x.created, 0)
+			}
+			fn(&x)
 		}
-		x.comps = int(bits >> 10 & 65535)
-		x.pages = int(bits >> 26)
-		fn(&x)
+	})
+}
+
+// num reads an integer column value (0 for anything else).
+func num(v driver.Value) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case bool:
+		if n {
+			return 1
+		}
 	}
-	return rows.Err()
+	return 0
+}
+
+// outcome judges a dossier on time or overdue (Decision 766): not judged without an appointment or when
+// refused, withdrawn or stopped; the result time is result_at, or the last change for processed and returned
+// without it; with no result yet it is overdue once the appointment has passed at now.
+func outcome(status int, appointment, result, updated, now int64) int {
+	switch {
+	case appointment == 0, status == StatusRefused, status == StatusWithdrawn, status == StatusStopped:
+		return outcomeNone
+	}
+	if result == 0 && (status == StatusProcessed || status == StatusReturned) {
+		result = updated
+	}
+	switch {
+	case result == 0 && now > appointment:
+		return outcomeOverdue
+	case result == 0:
+		return outcomeNotDue
+	case result <= appointment:
+		return outcomeOnTime
+	}
+	return outcomeOverdue
 }
 
 // readConn takes a connection for a long read and lets SQLite read the file through a memory map
@@ -375,8 +436,11 @@ func procedureNames(ctx context.Context, db Store, byProc map[string][]int64) (m
 			if err := db.SQL().QueryRowContext(ctx, `SELECT data FROM dossiers WHERE rowid = ?`, id).Scan(&data); err != nil {
 				return nil, err
 			}
-			if r := readRecord([]byte(data.String), true); r.procName != "" {
-				names[proc] = r.procName
+			var r struct {
+				Name string `json:"procedure_name"` // dossier.Record's field
+			}
+			if json.Unmarshal([]byte(data.String), &r) == nil && r.Name != "" {
+				names[proc] = r.Name
 				break
 			}
 		}

@@ -10,7 +10,11 @@ import (
 
 func TestQueryIsIndexOnly(t *testing.T) {
 	db := openHistory(t)
-	rows, err := db.SQL().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+dossierQuery, int64(0), int64(1)<<62, false)
+	args := []any{int64(0), int64(1) << 62, false}
+	for _, n := range stateNames {
+		args = append(args, n)
+	}
+	rows, err := db.SQL().QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+dossierQuery, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func dataDir(t *testing.T) string {
 	ft.Build(t, db, ft.History())
 	ctx := context.Background()
 	u := storage.Unit{Code: "000.00.00.H47", Name: "UBND xã Hòa Tiến", Address: "Hòa Vang", Province: "Đà Nẵng", CounterType: "commune"}
-	if err := db.SaveUnit(ctx, u); err != nil {
+	if err := db.Update(ctx, "unit", func(tx *storage.Tx) error { return tx.Settings().SaveUnit(u) }); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetSetting(ctx, "unit.current", u.Code); err != nil {

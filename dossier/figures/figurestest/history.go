@@ -84,63 +84,77 @@ func Build(t testing.TB, db *storage.DB, specs []Spec) {
 		}
 		d := storage.Dossier{ID: s.ID, UnitCode: "000.00.00.H47", ProcedureCode: s.Proc, Officer: s.Officer, State: s.State,
 			Channel: 1, Training: s.Training, ApplicantName: "Phạm Thị Hoa", ApplicantID: "001099012345", Data: data,
-			CreatedAt: s.Created, ReceivedAt: s.Created, AppointmentAt: s.Appointment, PortalStatus: s.Status, LastError: s.LastError}
-		if err := db.CreateDossier(ctx, d); err != nil {
+			CreatedAt: s.Created, ReceivedAt: s.Created, AppointmentAt: s.Appointment, PortalStatus: s.Status, LastError: s.LastError,
+			ResultAt: s.Result, VNeID: s.VNeID}
+		if s.Submitted > 0 {
+			d.SubmittedAt = s.Created.Add(s.Submitted)
+		}
+		if err := db.Update(ctx, "seed "+s.ID, func(tx *storage.Tx) error { return seedOne(tx, s, d, blob, pdf) }); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// seedOne writes one dossier of the history, as the desk would have.
+func seedOne(tx *storage.Tx, s Spec, d storage.Dossier, blob, pdf string) error {
+	{
+		if err := tx.Dossiers().Create(d); err != nil {
+			return err
 		}
 		for i, n := range s.Pages {
 			code := fmt.Sprintf("TP%d", i+1)
-			if err := db.SaveComponent(ctx, storage.Component{DossierID: s.ID, Code: code, Name: "Thành phần " + code, Position: i, Required: true, Confirmed: true}); err != nil {
-				t.Fatal(err)
+			if err := tx.Components().Save(storage.Component{DossierID: s.ID, Code: code, Name: "Thành phần " + code, Position: i, Required: true, Confirmed: true}); err != nil {
+				return err
 			}
 			extra := 0
 			if i == len(s.Pages)-1 {
 				extra = s.Blank
 			}
 			for p := 0; p < n+extra; p++ {
-				if _, err := db.AddPage(ctx, storage.Page{DossierID: s.ID, ComponentCode: code, Position: -1, Blob: blob, Format: "jpeg",
+				if _, err := tx.Pages().Add(storage.Page{DossierID: s.ID, ComponentCode: code, Position: -1, Blob: blob, Format: "jpeg",
 					DPI: 300, Width: 2480, Height: 3508, Blank: p >= n, Source: "scan:test", CreatedAt: s.Created}); err != nil {
-					t.Fatal(err)
+					return err
 				}
 			}
 			if s.State != storage.StateDraft && s.State != storage.StateCaptured {
-				if _, err := db.AddFile(ctx, storage.File{DossierID: s.ID, ComponentCode: code, Name: code + ".pdf", Role: "signed",
+				if _, err := tx.Files().Add(storage.File{DossierID: s.ID, ComponentCode: code, Name: code + ".pdf", Role: "signed",
 					Blob: pdf, Pages: n + extra, Signed: true, Signer: s.Officer, CreatedAt: s.Created}); err != nil {
-					t.Fatal(err)
+					return err
 				}
 			}
 		}
 		if s.Imported > 0 {
-			if err := db.SaveComponent(ctx, storage.Component{DossierID: s.ID, Code: "TP9", Name: "Tệp công dân mang đến", Position: 9}); err != nil {
-				t.Fatal(err)
+			if err := tx.Components().Save(storage.Component{DossierID: s.ID, Code: "TP9", Name: "Tệp công dân mang đến", Position: 9}); err != nil {
+				return err
 			}
-			if _, err := db.AddFile(ctx, storage.File{DossierID: s.ID, ComponentCode: "TP9", Name: "cccd.pdf", Role: "imported",
+			if _, err := tx.Files().Add(storage.File{DossierID: s.ID, ComponentCode: "TP9", Name: "cccd.pdf", Role: "imported",
 				Blob: pdf, Pages: s.Imported, CreatedAt: s.Created}); err != nil {
-				t.Fatal(err)
+				return err
 			}
 		}
 		switch s.State {
 		case storage.StateQueued, storage.StateSubmitted, storage.StateFailed:
-			if _, err := db.Enqueue(ctx, s.ID, ""); err != nil {
-				t.Fatal(err)
+			if _, err := tx.Outbox().Enqueue(s.ID, ""); err != nil {
+				return err
 			}
 		}
 		switch s.State {
 		case storage.StateSubmitted, storage.StateFailed:
-			it, ok, err := db.Claim(ctx, time.Now(), time.Minute)
+			it, ok, err := tx.Outbox().Claim(time.Now(), time.Minute)
 			if err != nil || !ok || it.DossierID != s.ID {
-				t.Fatalf("claim %s: %v %v %+v", s.ID, ok, err, it)
+				return fmt.Errorf("claim %s: %v %v %+v", s.ID, ok, err, it)
 			}
 			if s.State == storage.StateSubmitted {
-				err = db.Done(ctx, it.ID, json.RawMessage(`{"portal_code":"G22.99-`+s.ID+`"}`))
+				err = tx.Outbox().Done(it.ID, json.RawMessage(`{"portal_code":"G22.99-`+s.ID+`"}`))
 			} else {
-				err = db.Fail(ctx, it.ID, storage.ErrorPermanent, s.LastError, time.Time{})
+				err = tx.Outbox().Fail(it.ID, storage.ErrorPermanent, s.LastError, time.Time{})
 			}
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
 		}
 	}
+	return nil
 }
 
 // TetAppointment is the appointment of a dossier received on Friday 13/02/2026, two working

@@ -70,10 +70,6 @@ func ErrorText(err error) string { return i18n.ErrorText(current, err) }
 // outboxErrorText explains a queue entry's last error from its stored kind, in plain words.
 func outboxErrorText(class, msg string) string { return i18n.QueueText(current, class, msg) }
 
-// AddErrorKeys is kept for the wiring's call; every sentinel now carries its own message key
-// (errs.New), so there is nothing to add.
-func AddErrorKeys(...desk.ErrorKey) {}
-
 // showMessage shows a dialog with a title and a message.
 func showMessage(w fyne.Window, title, msg string) {
 	dialog.ShowInformation(title, msg, w)

@@ -5,8 +5,6 @@ package app
 
 import (
 	"sync"
-
-	"sohoa/wire"
 )
 
 // uiQueue holds the UI calls background work made since the test goroutine last settled.
@@ -51,9 +49,4 @@ func (q *uiQueue) drain() int {
 func init() {
 	q := &uiQueue{}
 	uiDo, uiDoAndWait, drainUI = q.do, q.doAndWait, q.drain
-}
-
-func init() {
-	// What main.go does: the store's and the workflow's error sentences.
-	AddErrorKeys(wire.ErrorKeys()...)
 }

@@ -115,9 +115,3 @@ func Rotate(img image.Image, degrees int) image.Image {
 	}
 	return out
 }
-
-// ErrorKey names the translation key of the sentence that explains a sentinel error.
-type ErrorKey struct {
-	Err error
-	Key string
-}

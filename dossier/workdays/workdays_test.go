@@ -254,16 +254,28 @@ func TestEmbeddedTables(t *testing.T) {
 }
 
 func TestConcurrent(t *testing.T) {
+	// The calendar is shared by the desk's goroutines: concurrent answers equal the sequential ones
+	// (and -race sees no data race in the lazily built year tables).
+	want := make([]time.Time, 4)
+	for i := range want {
+		want[i] = Default().Appointment(at(2026+i, 2, 12, 10, 0), 5, "15:00")
+	}
 	c := Default()
+	got := make([]time.Time, 4)
 	done := make(chan bool)
 	for i := 0; i < 4; i++ {
 		go func(i int) {
-			c.Appointment(at(2026+i, 2, 12, 10, 0), 5, "15:00")
+			got[i] = c.Appointment(at(2026+i, 2, 12, 10, 0), 5, "15:00")
 			done <- true
 		}(i)
 	}
 	for i := 0; i < 4; i++ {
 		<-done
+	}
+	for i := range want {
+		if !got[i].Equal(want[i]) || got[i].IsZero() {
+			t.Errorf("year %d: concurrent appointment %v, sequential %v", 2026+i, got[i], want[i])
+		}
 	}
 }
 

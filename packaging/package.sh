@@ -29,10 +29,11 @@ install -D -m 0644 "$root/packaging/copyright" "$d/usr/share/doc/sohoa/copyright
 # Depends: the package owning each shared library the binary needs (as dpkg-shlibdeps would).
 deps=()
 for lib in $(objdump -p "$bin" | awk '/NEEDED/ {print $2}'); do
-	path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
+	# awk reads to the end (no early exit): under pipefail an early exit makes ldconfig die of SIGPIPE (141).
+	path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found {print $NF; found = 1}')
 	[ -n "$path" ] || { echo "package.sh: $lib not found on this system" >&2; exit 1; }
-	pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) ||
-		pkg=$(dpkg -S "$path" | head -1 | cut -d: -f1)
+	pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 {print $1}') ||
+		pkg=$(dpkg -S "$path" | awk -F: 'NR == 1 {print $1}')
 	deps+=("$pkg")
 done
 depends=$(printf '%s\n' "${deps[@]}" | sort -u | paste -sd, | sed 's/,/, /g')
